@@ -1,0 +1,1 @@
+"""Tests of the pure scoring package: no database, no Django."""
