@@ -16,11 +16,11 @@ from fractions import Fraction
 from typing import Any
 
 from scoring.bands import parse_temperature
-from scoring.entries import ONE_DAY, Days
+from scoring.entries import ONE_DAY, Days, read_day
 from scoring.instruments import Instrument
 from scoring.items import MAX_SCORE, MIN_SCORE
 from scoring.quantities import fraction_to_decimal, to_decimal
-from scoring.window import DiaryReader, Score, Status, round_score
+from scoring.window import Score, Status, read_days, round_score, score_days
 
 
 class AlertRule(StrEnum):
@@ -115,6 +115,9 @@ def _fraction_text(text: object) -> Fraction:
         raise ValueError(f"marked_rise_delta must be text such as '1/2', got {text!r}") from None
 
 
+_SIX_DAYS = timedelta(days=6)
+_SEVEN_DAYS = timedelta(days=7)
+
 DEFAULT_ALERT_SETTINGS = AlertSettings()
 """SPEC §3.6 defaults: rise 0.5, item score 4, 40.0 °C, gaps of 3 and 7 days."""
 
@@ -177,12 +180,13 @@ def _marked_rise(current: Score, earlier: Score, delta: Fraction) -> AlertFindin
 
 def _severe_symptom(
     instrument: Instrument,
-    reader: DiaryReader,
+    days: Days,
     day: date,
     temperature: Decimal | None,
     settings: AlertSettings,
 ) -> AlertFinding | None:
-    vector = reader.vector(day) or []
+    entry = days.get(day)
+    vector = [] if entry is None else read_day(instrument, day, entry)
     severe = [
         (item, score)
         for item, score in zip(instrument.items, vector, strict=False)
@@ -222,6 +226,28 @@ def _diary_gap(
     return AlertFinding(rule, audience, reason, details)
 
 
+def _dds_windows(
+    instrument: Instrument, days: Days, day: date, *, need_previous: bool
+) -> tuple[Score, Score | None, Score | None]:
+    """Return the 7-day DDS on ``day``, and when the rules need them on ``day - 1`` and ``day - 7``.
+
+    The days before the current window are read only when the current DDS has a value, since
+    without one neither the rise nor the threshold rule can fire; each day is read once, and
+    the previous day's window reuses both reads.
+    """
+    recent = read_days(instrument, days, day - _SIX_DAYS, day)
+    current = score_days(instrument, recent, day - _SIX_DAYS, day)
+    if current.value is None:
+        return current, None, None
+    week_ago = day - _SEVEN_DAYS
+    before = read_days(instrument, days, week_ago - _SIX_DAYS, week_ago)
+    earlier = score_days(instrument, before, week_ago - _SIX_DAYS, week_ago)
+    previous = None
+    if need_previous and current.status is Status.ACTIVE:
+        previous = score_days(instrument, before[-1:] + recent[:-1], week_ago, day - ONE_DAY)
+    return current, previous, earlier
+
+
 def evaluate_alerts(
     instrument: Instrument,
     days: Days,
@@ -246,19 +272,19 @@ def evaluate_alerts(
       counted no earlier than ``diary_start`` and at most up to ``gap_care_team_days``: reaching
       that many goes to the care team, else reaching ``gap_reminder_days`` reminds the carers.
 
-    At most 15 diary days are read, each once. Raises ``ValueError`` for an unknown item code, a
-    score outside 0-4 or an implausible temperature on a day it reads.
+    At most the 14 diary days from ``day - 13`` to ``day`` are read, each once. Raises
+    ``ValueError`` for an unknown item code, a score outside 0-4 or an implausible temperature
+    on a day it reads.
     """
-    reader = DiaryReader(instrument, days)
-    current = reader.dds_on(day)
+    need_previous = previous_status is None
+    current, previous, earlier = _dds_windows(instrument, days, day, need_previous=need_previous)
     findings: list[AlertFinding | None] = []
     if current.status is Status.ACTIVE:
-        previous = previous_status or reader.dds_on(day - ONE_DAY).status
-        findings.append(_above_threshold(instrument, current, previous))
-    if current.value is not None:
-        earlier = reader.dds_on(day - timedelta(days=7))
+        before = previous_status or (previous.status if previous else Status.INSUFFICIENT)
+        findings.append(_above_threshold(instrument, current, before))
+    if earlier is not None:
         findings.append(_marked_rise(current, earlier, settings.marked_rise_delta))
     temperature = None if temperatures is None else temperatures.get(day)
-    findings.append(_severe_symptom(instrument, reader, day, temperature, settings))
+    findings.append(_severe_symptom(instrument, days, day, temperature, settings))
     findings.append(_diary_gap(days, day, settings, diary_start))
     return tuple(finding for finding in findings if finding is not None)

@@ -28,27 +28,32 @@ ONE_DAY = timedelta(days=1)
 def read_day(instrument: Instrument, day: date | None, scores: DayScores) -> DayVector:
     """Return ``scores`` in item order, after checking every code and score.
 
-    ``day`` only names the date in error messages.
-
-    Raises ``ValueError`` for an item code the instrument does not have, or a score that is not
-    an ``int`` from 0 to 4 (``True``/``False`` are rejected, though Python counts them as ints).
+    ``day`` only names the date in error messages. Raises ``ValueError`` for an item code the
+    instrument does not have, or a score that is not an ``int`` from 0 to 4 (``True`` and
+    ``False`` are rejected, though Python counts them as ints).
     """
     vector: DayVector = [None] * instrument.n
-    where = "" if day is None else f"{day}: "
     index = instrument.index
     for code, score in scores.items():
         position = index.get(code)
         if position is None:
-            raise ValueError(
-                f"{where}unknown item {code!r} for {instrument.disease} version"
-                f" {instrument.version}; expected one of {instrument.item_codes}"
-            )
+            raise _entry_error(instrument, day, code, score)
         if score is None:
             continue
         if type(score) is not int or not MIN_SCORE <= score <= MAX_SCORE:
-            raise ValueError(f"{where}score for {code!r} must be an integer 0-4, got {score!r}")
+            raise _entry_error(instrument, day, code, score)
         vector[position] = score
     return vector
+
+
+def _entry_error(instrument: Instrument, day: date | None, code: str, score: object) -> ValueError:
+    where = "" if day is None else f"{day}: "
+    if code not in instrument.index:
+        return ValueError(
+            f"{where}unknown item {code!r} for {instrument.disease} version"
+            f" {instrument.version}; expected one of {instrument.item_codes}"
+        )
+    return ValueError(f"{where}score for {code!r} must be an integer 0-4, got {score!r}")
 
 
 def check_range(start: date, end: date) -> int:

@@ -73,6 +73,10 @@ class Instrument:
     threshold_profile: str
     index: Mapping[str, int] = field(init=False, repr=False, compare=False)
     """Item code → position in ``items``."""
+    item_codes: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    """Item codes in diary order."""
+    n: int = field(init=False, repr=False, compare=False)
+    """Number of items; a day of this diary holds at most ``n`` scores."""
 
     def __post_init__(self) -> None:
         if self.disease not in DISEASES:
@@ -92,6 +96,8 @@ class Instrument:
         if len(index) != len(self.items):
             raise ValueError(f"duplicate item codes in {[item.code for item in self.items]}")
         object.__setattr__(self, "index", MappingProxyType(index))
+        object.__setattr__(self, "item_codes", tuple(index))
+        object.__setattr__(self, "n", len(index))
 
     def _check_thresholds(self) -> None:
         control = _fraction(self.control_threshold, "control threshold")
@@ -113,16 +119,6 @@ class Instrument:
 
     def __hash__(self) -> int:
         return hash((self.disease, self.version, self.item_codes))
-
-    @property
-    def item_codes(self) -> tuple[str, ...]:
-        """Item codes in diary order."""
-        return tuple(item.code for item in self.items)
-
-    @property
-    def n(self) -> int:
-        """Number of items; a day of this diary holds at most ``n`` scores."""
-        return len(self.items)
 
     def fever_score(self, celsius: Quantity) -> int:
         """Return the 0-4 fever score for a temperature in °C with this version's bands."""
@@ -263,7 +259,7 @@ def derive_instrument(
         remission_threshold=base.remission_threshold
         if remission_threshold is None
         else remission_threshold,
-        fever_bands=fever_bands or base.fever_bands,
-        sleep_bands=sleep_bands or base.sleep_bands,
+        fever_bands=base.fever_bands if fever_bands is None else fever_bands,
+        sleep_bands=base.sleep_bands if sleep_bands is None else sleep_bands,
         threshold_profile=profile,
     )

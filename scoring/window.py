@@ -10,12 +10,15 @@ score are listed in ``missing_items`` and make the score ``partial``.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from itertools import compress
 from math import lcm
+from operator import not_
 
 from scoring.entries import ONE_DAY, Days, DayVector, check_range, each_day, read_day
 from scoring.instruments import Instrument
@@ -80,18 +83,25 @@ def _score(
 ) -> Score:
     observed = sum(counts)
     expected = instrument.n * ((end - start).days + 1)
-    missing = tuple(
-        code for code, count in zip(instrument.item_codes, counts, strict=True) if not count
-    )
+    missing = tuple(compress(instrument.item_codes, map(not_, counts)))
     if observed * 2 < expected:
         return Score(None, Status.INSUFFICIENT, observed, expected, False, missing, start, end)
-    # One exact division: bring every item mean to a common denominator first.
-    denominator = lcm(*(count for count in counts if count))
+    # The mean of per-item means as one exact division: numerator / denominator, with every
+    # item mean brought to a common denominator first. Status compares these integers, which
+    # is the exact comparison of the value with each threshold.
+    common = lcm(*filter(None, counts))
     numerator = sum(
-        total * (denominator // count) for total, count in zip(sums, counts, strict=True) if count
+        total * (common // count) for total, count in zip(sums, counts, strict=True) if count
     )
-    value = Fraction(numerator, denominator * (instrument.n - len(missing)))
-    status = status_for(instrument, value)
+    denominator = common * (instrument.n - len(missing))
+    remission, control = instrument.remission_threshold, instrument.control_threshold
+    if numerator * remission.denominator < remission.numerator * denominator:
+        status = Status.REMISSION
+    elif numerator * control.denominator < control.numerator * denominator:
+        status = Status.CONTROLLED
+    else:
+        status = Status.ACTIVE
+    value = Fraction(numerator, denominator)
     return Score(value, status, observed, expected, bool(missing), missing, start, end)
 
 
@@ -102,6 +112,31 @@ def _add(sums: list[int], counts: list[int], vector: DayVector, sign: int) -> No
             counts[position] += sign
 
 
+def read_days(instrument: Instrument, days: Days, start: date, end: date) -> list[DayVector | None]:
+    """Return, for each date of ``[start, end]``, its scores in item order or ``None`` if no entry.
+
+    Raises ``ValueError`` for an unknown item code or a score outside 0-4 on those dates.
+    """
+    return [
+        None if (scores := days.get(day)) is None else read_day(instrument, day, scores)
+        for day in each_day(start, end)
+    ]
+
+
+def score_days(
+    instrument: Instrument, vectors: Sequence[DayVector | None], start: date, end: date
+) -> Score:
+    """Return the window score of ``[start, end]`` from the :func:`read_days` of that window."""
+    present = [vector for vector in vectors if vector is not None]
+    if not present:
+        return _score(instrument, [0] * instrument.n, [0] * instrument.n, start, end)
+    sums, counts = [], []
+    for column in zip(*present, strict=True):
+        sums.append(sum(filter(None, column)))
+        counts.append(len(column) - column.count(None))
+    return _score(instrument, sums, counts, start, end)
+
+
 def window_score(instrument: Instrument, days: Days, start: date, end: date) -> Score:
     """Return the window score over ``[start, end]`` inclusive (SPEC §3.1).
 
@@ -109,12 +144,7 @@ def window_score(instrument: Instrument, days: Days, start: date, end: date) -> 
     for an inverted range, an unknown item code or a score outside 0-4.
     """
     check_range(start, end)
-    sums, counts = [0] * instrument.n, [0] * instrument.n
-    for day in each_day(start, end):
-        scores = days.get(day)
-        if scores is not None:
-            _add(sums, counts, read_day(instrument, day, scores), 1)
-    return _score(instrument, sums, counts, start, end)
+    return score_days(instrument, read_days(instrument, days, start, end), start, end)
 
 
 def dds_on(instrument: Instrument, days: Days, day: date) -> Score:
@@ -145,35 +175,6 @@ def dds_series(instrument: Instrument, days: Days, start: date, end: date) -> li
             if leaving is not None:
                 _add(sums, counts, leaving, -1)
     return series
-
-
-class DiaryReader:
-    """Reads each diary day at most once while several 7-day windows are scored over it.
-
-    For callers that need a handful of windows of the same days (the nightly alert rules);
-    a run of consecutive days is cheaper with :func:`dds_series`.
-    """
-
-    def __init__(self, instrument: Instrument, days: Days) -> None:
-        self.instrument = instrument
-        self.days = days
-        self._vectors: dict[date, DayVector | None] = {}
-
-    def vector(self, day: date) -> DayVector | None:
-        """Return the day's scores in item order, or ``None`` when the day has no entry."""
-        if day not in self._vectors:
-            scores = self.days.get(day)
-            self._vectors[day] = None if scores is None else read_day(self.instrument, day, scores)
-        return self._vectors[day]
-
-    def dds_on(self, day: date) -> Score:
-        """Return the 7-day DDS on ``day``, equal to the module-level :func:`dds_on`."""
-        sums, counts = [0] * self.instrument.n, [0] * self.instrument.n
-        for offset in range(DDS_WINDOW_DAYS):
-            vector = self.vector(day - timedelta(days=offset))
-            if vector is not None:
-                _add(sums, counts, vector, 1)
-        return _score(self.instrument, sums, counts, day - _WINDOW_SPAN, day)
 
 
 def visit_score(instrument: Instrument, days: Days, visit_day: date) -> Score:

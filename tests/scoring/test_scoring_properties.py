@@ -166,6 +166,40 @@ def test_alerts_with_a_computed_or_given_previous_status_agree(diary, offset):
     )
 
 
+def rules_read_literally(instrument, days, day, temperature):
+    """SPEC §3.6 with default settings, every window from dds_on."""
+    current = dds_on(instrument, days, day)
+    previous = dds_on(instrument, days, day - timedelta(days=1))
+    earlier = dds_on(instrument, days, day - timedelta(days=7))
+    rules = []
+    if current.status == "active" and previous.status != "active":
+        rules.append("above_threshold")
+    if None not in (current.value, earlier.value) and current.value - earlier.value >= Fraction(
+        1, 2
+    ):
+        rules.append("marked_rise")
+    scores = [score for score in days.get(day, {}).values() if score is not None]
+    if max(scores, default=0) >= 4 or (temperature is not None and temperature >= 40):
+        rules.append("severe_symptom")
+    gap = 0
+    while gap < 7 and day - timedelta(days=gap) not in days:
+        gap += 1
+    if gap >= 3:
+        rules.append("diary_gap" if gap >= 7 else "diary_gap_reminder")
+    return rules
+
+
+@PROPERTY_SETTINGS
+@given(diaries(), st.integers(0, SPAN - 1), st.none() | st.decimals(36, 41, places=1))
+def test_alert_rules_match_a_literal_reading(diary, offset, temperature):
+    instrument, days = diary
+    day = FIRST + timedelta(days=offset)
+    findings = evaluate_alerts(instrument, days, day, temperatures={day: temperature})
+    assert [finding.rule for finding in findings] == rules_read_literally(
+        instrument, days, day, temperature
+    )
+
+
 TEMPERATURES = st.decimals(min_value=Decimal(30), max_value=Decimal(45), places=2)
 HOURS = st.decimals(min_value=Decimal(0), max_value=Decimal(24), places=2)
 
