@@ -1,1 +1,0 @@
-"""Tests of the pure scoring package: no database, no Django."""
