@@ -193,7 +193,7 @@ def _severe_symptom(
         if score is not None and score >= settings.severe_item_score
     ]
     limit = settings.severe_temperature_c
-    hot = temperature is not None and parse_temperature(temperature) >= limit
+    hot = temperature is not None and parse_temperature(temperature) >= Fraction(limit)
     if not severe and not hot:
         return None
     parts = [f"{item.label} scored {score}" for item, score in severe]
