@@ -1,0 +1,76 @@
+"""The scope choke points: which patients (and entries) a user may see.
+
+Every view, API class, export and task that touches a patient goes through these functions and
+nowhere else. Anything outside a user's scope is reported exactly like something that does not
+exist (``Http404``), so existence is never revealed.
+
+- A carer sees the active patients linked to them.
+- A clinician or clinic admin sees every patient of the clinics they belong to.
+- Nobody else sees anything (superusers use the Django admin, not the product).
+"""
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from diary.audit import ROLE_CARER, ROLE_CLINIC_ADMIN, ROLE_CLINICIAN
+from diary.models import CarerLink, DiaryEntry, Patient
+
+
+def patients_for(user: Any) -> QuerySet[Patient]:
+    """Every patient ``user`` may see, as one queryset without duplicates."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Patient.objects.none()
+    linked = CarerLink.objects.filter(carer_id=user.pk).values("patient_id")
+    clinics = user.clinic_memberships.values("clinic_id")
+    return Patient.objects.filter(Q(pk__in=linked, is_active=True) | Q(clinic_id__in=clinics))
+
+
+def patient_for(user: Any, patient_id: Any) -> Patient:
+    """The patient ``patient_id`` if ``user`` may see it; ``Http404`` otherwise."""
+    pk = _as_id(patient_id)
+    patient = patients_for(user).select_related("clinic").filter(pk=pk).first()
+    if patient is None:
+        raise Http404("No such patient.")
+    return patient
+
+
+def entry_for(user: Any, entry_id: Any) -> DiaryEntry:
+    """The diary entry ``entry_id`` if its patient is in ``user``'s scope; ``Http404`` otherwise."""
+    pk = _as_id(entry_id)
+    entry = (
+        DiaryEntry.objects.select_related("patient", "patient__clinic")
+        .filter(pk=pk, patient__in=patients_for(user))
+        .first()
+    )
+    if entry is None:
+        raise Http404("No such entry.")
+    return entry
+
+
+def role_for(user: Any, patient: Patient) -> str:
+    """The role in which ``user`` acts for ``patient``: clinic staff first, then carer.
+
+    Raises ``Http404`` when the patient is outside the user's scope.
+    """
+    membership = user.clinic_memberships.filter(clinic_id=patient.clinic_id).first()
+    if membership is not None:
+        return ROLE_CLINIC_ADMIN if membership.role == ROLE_CLINIC_ADMIN else ROLE_CLINICIAN
+    if patient.is_active and CarerLink.objects.filter(carer_id=user.pk, patient=patient).exists():
+        return ROLE_CARER
+    raise Http404("No such patient.")
+
+
+def is_clinic_staff(user: Any) -> bool:
+    return bool(user.is_authenticated and user.clinic_memberships.exists())
+
+
+def _as_id(value: Any) -> int:
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        raise Http404("No such object.") from None
+    if pk <= 0 or pk > 2**63 - 1:
+        raise Http404("No such object.")
+    return pk

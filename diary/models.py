@@ -1,0 +1,233 @@
+"""Users, patients, carers and the diary itself.
+
+A diary entry is one patient's one diary day. It is never edited: the carer's first submission
+and every later correction are ``EntryVersion`` rows, each with its own ``ItemScore`` rows, and
+the latest version is the one that counts. The database enforces one entry per patient and day,
+scores within 0–4 and one idempotency key per patient.
+"""
+
+import zoneinfo
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length
+
+from diary.audit import history
+
+models.CharField.register_lookup(Length)
+models.TextField.register_lookup(Length)
+
+NOTES_MAX_LENGTH = 2000
+
+
+class Disease(models.TextChoices):
+    CANDLE = "CANDLE", "NNS/CANDLE (PRAAS)"
+    SAVI = "SAVI", "STING-associated vasculopathy (SAVI)"
+    AGS = "AGS", "Aicardi–Goutières syndrome"
+    OTHER = "OTHER", "Other interferonopathy"
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", "English"
+    JAPANESE = "ja", "日本語"
+
+
+class Role(models.TextChoices):
+    CARER = "carer", "Carer"
+    CLINICIAN = "clinician", "Clinician"
+
+
+class Source(models.TextChoices):
+    WEB = "web", "Web"
+    OFFLINE = "offline", "Offline replay"
+    API = "api", "API"
+    PAPER = "paper", "Paper transcription"
+
+
+class Timeliness(models.TextChoices):
+    ON_TIME = "on_time", "On time"
+    LATE = "late", "Late"
+    TRANSCRIBED = "transcribed", "Transcribed from paper"
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not an IANA time zone.")
+
+
+class User(AbstractUser):
+    """Anyone who signs in: carers, clinicians and clinic admins (roles come from links)."""
+
+    language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Patient(models.Model):
+    clinic = models.ForeignKey(
+        "clinicians.Clinic", on_delete=models.PROTECT, related_name="patients"
+    )
+    reference = models.CharField(
+        max_length=20, unique=True, help_text="Pseudonymous reference, e.g. GOS-0012."
+    )
+    display_name = models.CharField(max_length=120)
+    date_of_birth = models.DateField()
+    disease = models.CharField(max_length=10, choices=Disease.choices)
+    time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = history()
+
+    class Meta:
+        ordering = ["reference"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(disease__in=Disease.values), name="patient_disease_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class CarerLink(models.Model):
+    class Relationship(models.TextChoices):
+        MOTHER = "mother", "Mother"
+        FATHER = "father", "Father"
+        GUARDIAN = "guardian", "Guardian"
+        GRANDPARENT = "grandparent", "Grandparent"
+        SELF = "self", "Self (adult patient)"
+        OTHER = "other", "Other"
+
+    carer = models.ForeignKey(User, on_delete=models.CASCADE, related_name="carer_links")
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="carer_links")
+    relationship = models.CharField(max_length=20, choices=Relationship.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = history()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["carer", "patient"], name="carer_link_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.carer} → {self.patient}"
+
+
+class InstrumentDefinition(models.Model):
+    """A clinic's own version of a diary instrument (built-in versions live in ``scoring``).
+
+    ``definition`` is ``scoring.Instrument.to_dict()``; versions are numbered per disease across
+    all clinics so that an entry's (disease, version) names exactly one instrument.
+    """
+
+    disease = models.CharField(max_length=10, choices=Disease.choices)
+    version = models.PositiveIntegerField()
+    clinic = models.ForeignKey(
+        "clinicians.Clinic", on_delete=models.PROTECT, related_name="instrument_definitions"
+    )
+    definition = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = history()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["disease", "version"], name="instrument_version_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.disease} v{self.version}"
+
+
+class DiaryEntry(models.Model):
+    """One patient's diary for one diary day; its content lives in its versions."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="entries")
+    date = models.DateField(help_text="The diary day, a date in the patient's time zone.")
+    timeliness = models.CharField(max_length=12, choices=Timeliness.choices)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "diary entries"
+        ordering = ["patient_id", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "date"], name="entry_one_per_patient_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient_id} {self.date.isoformat()}"
+
+
+class EntryVersion(models.Model):
+    """One submission or correction of a diary entry; never updated once written."""
+
+    entry = models.ForeignKey(DiaryEntry, on_delete=models.PROTECT, related_name="versions")
+    # Denormalised from the entry so the database can keep idempotency keys unique per patient.
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="+")
+    number = models.PositiveIntegerField()
+    temperature_c = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    sleep_hours = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
+    notes = models.TextField(blank=True, max_length=NOTES_MAX_LENGTH)
+    entered_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    entered_by_role = models.CharField(max_length=12, choices=Role.choices)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    captured_at = models.DateTimeField(null=True, blank=True)
+    captured_offset_minutes = models.SmallIntegerField(null=True, blank=True)
+    received_at = models.DateTimeField()
+    instrument_version = models.PositiveIntegerField()
+    reason = models.TextField(blank=True)
+    idempotency_key = models.UUIDField(null=True, blank=True)
+    request_fingerprint = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["entry_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "number"], name="version_number_unique"),
+            models.UniqueConstraint(
+                fields=["patient", "idempotency_key"], name="version_idempotency_key_unique"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="version_number_positive"),
+            models.CheckConstraint(
+                condition=Q(notes__length__lte=NOTES_MAX_LENGTH), name="version_notes_length"
+            ),
+            models.CheckConstraint(
+                condition=Q(temperature_c__isnull=True)
+                | Q(temperature_c__gte=30, temperature_c__lte=45),
+                name="version_temperature_plausible",
+            ),
+            models.CheckConstraint(
+                condition=Q(sleep_hours__isnull=True) | Q(sleep_hours__gte=0, sleep_hours__lte=24),
+                name="version_sleep_hours_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry} v{self.number}"
+
+
+class ItemScore(models.Model):
+    """One item's 0–4 score in one version; ``score`` is NULL when the item was not assessed."""
+
+    version = models.ForeignKey(EntryVersion, on_delete=models.PROTECT, related_name="scores")
+    item_code = models.CharField(max_length=40)
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "item_code"], name="item_score_unique"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=4),
+                name="item_score_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_code}={self.score}"

@@ -1,0 +1,21 @@
+# Sourced by scripts/start and scripts/test: make sure .venv exists and holds the pinned
+# requirements ($1: requirements file). Needs nothing but Python 3.11 or newer.
+set -euo pipefail
+requirements="${1:-requirements.txt}"
+python="${PYTHON:-python3}"
+if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  echo "IFN Diary needs Python 3.11 or newer (set PYTHON=/path/to/python3.11)." >&2
+  exit 1
+fi
+if [ ! -x .venv/bin/python ]; then
+  echo "Creating the virtual environment in .venv ..."
+  "$python" -m venv .venv
+fi
+stamp=".venv/.installed-$(cat requirements.txt "$requirements" | sha256sum | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+  echo "Installing $requirements ..."
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$requirements"
+  touch "$stamp"
+fi
+export PATH="$PWD/.venv/bin:$PATH"
