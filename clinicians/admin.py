@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from clinicians.models import Clinic, ClinicMembership
+from clinicians.models import Alert, Clinic, ClinicMembership
 
 
 @admin.register(Clinic)
@@ -13,3 +13,9 @@ class ClinicAdmin(SimpleHistoryAdmin):
 class ClinicMembershipAdmin(SimpleHistoryAdmin):
     list_display = ("user", "clinic", "role")
     list_filter = ("clinic", "role")
+
+
+@admin.register(Alert)
+class AlertAdmin(SimpleHistoryAdmin):
+    list_display = ("patient", "rule", "diary_date", "status", "opened_at")
+    list_filter = ("rule", "status")
