@@ -14,8 +14,11 @@ fi
 stamp=".venv/.installed-$(cat requirements.txt "$requirements" | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   echo "Installing $requirements ..."
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$requirements"
+  # (grep drops this machine's notes about missing local package mirrors, nothing else)
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip 2>&1 \
+    | { grep -v "is ignored: it is neither a file nor a directory" || true; }
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$requirements" 2>&1 \
+    | { grep -v "is ignored: it is neither a file nor a directory" || true; }
   touch "$stamp"
 fi
 export PATH="$PWD/.venv/bin:$PATH"
