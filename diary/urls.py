@@ -1,11 +1,43 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from diary import views
+from diary.views import accounts, app, carer, core
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("", core.home, name="home"),
+    path("diary/<int:patient_id>/", carer.diary_today, name="diary_today"),
+    path("diary/<int:patient_id>/save/", carer.save_entry, name="diary_save"),
+    path("diary/<int:patient_id>/history/", carer.history, name="diary_history"),
+    path("diary/<int:patient_id>/<str:day>/", carer.diary_day, name="diary_day"),
+    path("diary/<int:patient_id>/<str:day>/correct/", carer.correct_day, name="diary_correct"),
+    path("language/", core.set_language, name="set_language"),
+    path("sw.js", app.service_worker, name="service_worker"),
+    path("manifest.webmanifest", app.manifest, name="manifest"),
+    path("accounts/login/", accounts.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("healthz", views.healthz, name="healthz"),
+    path(
+        "accounts/password-reset/",
+        auth_views.PasswordResetView.as_view(
+            email_template_name="registration/password_reset_email.txt",
+            html_email_template_name="registration/password_reset_email.html",
+            subject_template_name="registration/password_reset_subject.txt",
+        ),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("healthz", core.healthz, name="healthz"),
 ]

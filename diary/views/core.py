@@ -1,25 +1,49 @@
+"""The landing page, the language switch and the liveness check."""
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
 
-from diary.access import patients_for
+from diary.access import is_clinic_staff, patients_for
+from diary.accounts import remember_language, set_language_cookie
 from diary.days import DayRules
 from diary.selectors import latest_dds
+from diary.views.carer import CURRENT_PATIENT_KEY
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The patients the signed-in user may see, with each one's current 7-day DDS."""
+    """Carers go straight to tonight's diary; clinic staff see their patients' 7-day DDS."""
     patients = list(patients_for(request.user).select_related("clinic"))
+    if patients and not is_clinic_staff(request.user):
+        current = request.session.get(CURRENT_PATIENT_KEY)
+        patient = next((p for p in patients if p.pk == current), patients[0])
+        return redirect("diary_today", patient_id=patient.pk)
     now = timezone.now()
     rows = []
     for patient in patients:
         day = DayRules.for_patient(patient).offered_day(now)
         rows.append((patient, latest_dds([patient], day)[patient.pk]))
     return render(request, "diary/home.html", {"rows": rows})
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the page language on this device and remember it for the user's emails."""
+    language = request.POST.get("language", "")
+    target = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if language in dict(settings.LANGUAGES):
+        set_language_cookie(response, language)
+        remember_language(request.user, language)
+    return response
 
 
 @require_GET

@@ -1,0 +1,1 @@
+"""Pages of the diary: the carer's evening diary, signing in, the installable app."""

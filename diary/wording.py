@@ -1,0 +1,48 @@
+"""How the carer's pages say days and scores, in the reader's language.
+
+Date formats are translatable strings, so Japanese reads 11月18日(火) where English reads
+Tuesday 18 November. A status is described, never turned into a label for the child, and a week
+without enough entries says so instead of showing a number the rules do not support.
+"""
+
+from __future__ import annotations
+
+import datetime
+from fractions import Fraction
+
+from django.utils import dateformat
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
+
+import scoring
+
+CARER_STATUS_WORDS = {
+    "insufficient": _("not enough entries yet this week"),
+    "remission": _("in the remission range"),
+    "controlled": _("below the control threshold"),
+    "active": _("at or above the control threshold"),
+}
+
+
+def long_day(day: datetime.date) -> str:
+    """'Tuesday 18 November' (English), '11月18日(火)' (Japanese)."""
+    return dateformat.format(day, pgettext("long date format", "l j F"))
+
+
+def short_day(day: datetime.date) -> str:
+    """'Tue 18 Nov' (English), '11/18(火)' (Japanese)."""
+    return dateformat.format(day, pgettext("short date format", "D j M"))
+
+
+def weekday_letter(day: datetime.date) -> str:
+    """'Tue' (English), '火' (Japanese): the chart's axis."""
+    return dateformat.format(day, "D")
+
+
+def status_words(status: scoring.Status | str) -> str:
+    return str(CARER_STATUS_WORDS.get(str(status), str(status)))
+
+
+def score_text(value: Fraction | None) -> str:
+    """A DDS for display: three decimals, truncated (never rounded across a threshold)."""
+    return "" if value is None else str(scoring.round_score(value))
