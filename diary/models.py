@@ -6,6 +6,7 @@ the latest version is the one that counts. The database enforces one entry per p
 scores within 0–4 and one idempotency key per patient.
 """
 
+import datetime
 import zoneinfo
 
 from django.contrib.auth.models import AbstractUser
@@ -106,6 +107,13 @@ class CarerLink(models.Model):
     carer = models.ForeignKey(User, on_delete=models.CASCADE, related_name="carer_links")
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="carer_links")
     relationship = models.CharField(max_length=20, choices=Relationship.choices)
+    reminders_enabled = models.BooleanField(
+        default=True, help_text="Whether this carer gets reminder emails for this patient."
+    )
+    reminder_time = models.TimeField(
+        default=datetime.time(19, 0),
+        help_text="Local time (the patient's zone) after which a missing diary is reminded.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = history()
