@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "diary",
     "clinicians",
@@ -209,18 +210,37 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: DRF answers an unauthenticated request with the first class's challenge,
+    # so a request without credentials gets 401 (WWW-Authenticate: Token), not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "diary.api.problems.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "IFN Diary API",
-    "DESCRIPTION": "Daily symptom diaries and Daily Diary Scores for interferonopathies.",
+    "DESCRIPTION": "Daily symptom diaries and Daily Diary Scores for interferonopathies. "
+    "Errors are RFC 9457 problem details (application/problem+json).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DdsStatusEnum": "diary.api.serializers.DDS_STATUSES",
+        "AlertStatusEnum": "clinicians.models.Alert.Status",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "diary.api.schema.strict_request_bodies",
+    ],
+    # Swagger UI served from this site (drf-spectacular-sidecar), no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Security -------------------------------------------------------------------------------

@@ -2,22 +2,34 @@
 
 Only the latest version of each entry counts. The scores of an entry are read with the
 instrument version the entry was captured with.
+
+**Windows that mix instrument versions.** A clinic may change a diary (items, bands,
+thresholds), so a 7-day window can hold entries captured with different versions. Each window
+is scored with the version of its newest entry: that is the diary the carer was last asked to
+fill in, and its thresholds are the ones in force. Item scores of older entries are read under
+that version: an item the newer version no longer has is left out, and an item the older
+version did not have counts as blank for those days. A window without any entry is scored with
+the patient's current instrument (it is insufficient either way).
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
 
 import scoring
+from diary.days import DayRules
 from diary.instruments import current_instruments, instrument_version
-from diary.models import EntryVersion, ItemScore, Patient
+from diary.models import DiaryEntry, EntryVersion, ItemScore, Patient
 
 Days = dict[datetime.date, dict[str, int | None]]
+
+WINDOW_SPAN = datetime.timedelta(days=scoring.DDS_WINDOW_DAYS - 1)
 
 
 def latest_versions() -> QuerySet[EntryVersion]:
@@ -28,25 +40,131 @@ def latest_versions() -> QuerySet[EntryVersion]:
     return EntryVersion.objects.filter(~Exists(newer))
 
 
+def _latest_score_rows(
+    patient_ids: Iterable[int], start: datetime.date, end: datetime.date
+) -> QuerySet[ItemScore]:
+    return ItemScore.objects.filter(
+        version__in=latest_versions().filter(
+            patient_id__in=list(patient_ids),
+            entry__date__gte=start,
+            entry__date__lte=end,
+        )
+    ).order_by()
+
+
 def diary_days(
     patient_ids: Iterable[int], start: datetime.date, end: datetime.date
 ) -> dict[int, Days]:
     """Latest item scores per patient and day in ``[start, end]``, in one query."""
-    rows = (
-        ItemScore.objects.filter(
-            version__in=latest_versions().filter(
-                patient_id__in=list(patient_ids),
-                entry__date__gte=start,
-                entry__date__lte=end,
-            )
-        )
-        .values_list("version__patient_id", "version__entry__date", "item_code", "score")
-        .order_by()
+    rows = _latest_score_rows(patient_ids, start, end).values_list(
+        "version__patient_id", "version__entry__date", "item_code", "score"
     )
     result: dict[int, Days] = defaultdict(dict)
     for patient_id, day, code, score in rows:
         result[patient_id].setdefault(day, {})[code] = score
     return result
+
+
+@dataclass(frozen=True)
+class StoredDay:
+    """One diary day's latest scores and the instrument version they were captured with."""
+
+    instrument_version: int
+    scores: dict[str, int | None]
+
+
+def versioned_days(
+    patient_ids: Iterable[int], start: datetime.date, end: datetime.date
+) -> dict[int, dict[datetime.date, StoredDay]]:
+    """Like :func:`diary_days`, with each day's instrument version, in one query."""
+    rows = _latest_score_rows(patient_ids, start, end).values_list(
+        "version__patient_id",
+        "version__entry__date",
+        "version__instrument_version",
+        "item_code",
+        "score",
+    )
+    result: dict[int, dict[datetime.date, StoredDay]] = defaultdict(dict)
+    for patient_id, day, version, code, score in rows:
+        stored = result[patient_id].get(day)
+        if stored is None:
+            stored = result[patient_id][day] = StoredDay(version, {})
+        stored.scores[code] = score
+    return result
+
+
+@dataclass(frozen=True)
+class DayDDS:
+    """The 7-day DDS on ``score.end`` and the instrument that scored it."""
+
+    score: scoring.Score
+    instrument: scoring.Instrument
+
+    @property
+    def date(self) -> datetime.date:
+        return self.score.end
+
+
+def versioned_series(
+    disease: str,
+    current: scoring.Instrument,
+    days: Mapping[datetime.date, StoredDay],
+    start: datetime.date,
+    end: datetime.date,
+) -> list[DayDDS]:
+    """The 7-day DDS on every day of ``[start, end]`` under the mixed-version rule above.
+
+    ``days`` must hold the stored days of ``[start - 6, end]``. Consecutive days governed by the
+    same version are scored together with ``scoring.dds_series``.
+    """
+    series: list[DayDDS] = []
+    for version, run_start, run_end in _runs(days, start, end):
+        instrument = current if version is None else instrument_version(disease, version)
+        projected = _project(days, instrument, run_start - WINDOW_SPAN, run_end)
+        for score in scoring.dds_series(instrument, projected, run_start, run_end):
+            series.append(DayDDS(score, instrument))
+    return series
+
+
+def _runs(
+    days: Mapping[datetime.date, StoredDay], start: datetime.date, end: datetime.date
+) -> list[tuple[int | None, datetime.date, datetime.date]]:
+    """Split ``[start, end]`` into runs of days whose windows share the governing version."""
+    runs: list[tuple[int | None, datetime.date, datetime.date]] = []
+    newest: tuple[datetime.date, int] | None = None
+    day = start - WINDOW_SPAN
+    while day <= end:
+        if day in days:
+            newest = (day, days[day].instrument_version)
+        if day >= start:
+            governing = newest[1] if newest and newest[0] >= day - WINDOW_SPAN else None
+            if runs and runs[-1][0] == governing:
+                runs[-1] = (governing, runs[-1][1], day)
+            else:
+                runs.append((governing, day, day))
+        day += datetime.timedelta(days=1)
+    return runs
+
+
+def _project(
+    days: Mapping[datetime.date, StoredDay],
+    instrument: scoring.Instrument,
+    start: datetime.date,
+    end: datetime.date,
+) -> Days:
+    known = instrument.index
+    return {
+        day: {code: score for code, score in stored.scores.items() if code in known}
+        for day, stored in days.items()
+        if start <= day <= end
+    }
+
+
+def dds_series_for(patient: Patient, start: datetime.date, end: datetime.date) -> list[DayDDS]:
+    """``patient``'s 7-day DDS on every day of ``[start, end]``, in two queries at most."""
+    days = versioned_days([patient.pk], start - WINDOW_SPAN, end).get(patient.pk, {})
+    current = current_instruments([patient])[patient.pk]
+    return versioned_series(patient.disease, current, days, start, end)
 
 
 @dataclass(frozen=True)
@@ -56,16 +174,82 @@ class LatestScore:
 
 
 def latest_dds(patients: Iterable[Patient], today: datetime.date) -> dict[int, LatestScore]:
-    """Each patient's 7-day DDS on ``today`` (a date the caller chose), in one query."""
+    """Each patient's 7-day DDS on ``today`` (a date the caller chose), in two queries."""
     patients = list(patients)
-    start = today - datetime.timedelta(days=6)
-    days = diary_days([p.pk for p in patients], start, today)
+    return _dds_on_days(patients, {p.pk: today for p in patients})
+
+
+def current_dds(
+    patients: Iterable[Patient], now: datetime.datetime | None = None
+) -> dict[int, LatestScore]:
+    """Each patient's 7-day DDS on their current diary day, in two queries.
+
+    The current diary day is the day the entry form offers first in the patient's time zone
+    (last night's day until the clinic's cut-off), so a late evening diary still counts.
+    Patients must come with their clinic (``select_related("clinic")``).
+    """
+    now = now or timezone.now()
+    patients = list(patients)
+    days = {p.pk: DayRules.for_patient(p).offered_day(now) for p in patients}
+    return _dds_on_days(patients, days)
+
+
+def _dds_on_days(
+    patients: list[Patient], day_of: dict[int, datetime.date]
+) -> dict[int, LatestScore]:
+    if not patients:
+        return {}
+    start = min(day_of.values()) - WINDOW_SPAN
+    stored = versioned_days(day_of, start, max(day_of.values()))
     instruments = current_instruments(patients)
-    return {
-        p.pk: LatestScore(today, scoring.dds_on(instruments[p.pk], days.get(p.pk, {}), today))
-        for p in patients
-    }
+    result = {}
+    for p in patients:
+        day = day_of[p.pk]
+        dds = versioned_series(p.disease, instruments[p.pk], stored.get(p.pk, {}), day, day)
+        result[p.pk] = LatestScore(day, dds[0].score)
+    return result
+
+
+def current_diary_day(patient: Patient, now: datetime.datetime | None = None) -> datetime.date:
+    """The day the entry form offers first for ``patient`` at ``now``."""
+    return DayRules.for_patient(patient).offered_day(now or timezone.now())
 
 
 def instrument_of(patient: Patient, version_number: int) -> scoring.Instrument:
     return instrument_version(patient.disease, version_number)
+
+
+# --- entries ----------------------------------------------------------------------------------
+
+
+def _with_details(versions: QuerySet[EntryVersion]) -> QuerySet[EntryVersion]:
+    return versions.select_related("entry", "entered_by").prefetch_related(
+        Prefetch("scores", queryset=ItemScore.objects.order_by("pk"))
+    )
+
+
+def entry_list(
+    patient: Patient,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+) -> QuerySet[EntryVersion]:
+    """The latest version of each of ``patient``'s entries in ``[start, end]``, newest day first.
+
+    Each row comes with its entry, author and item scores (a fixed number of queries).
+    """
+    versions = latest_versions().filter(patient_id=patient.pk)
+    if start is not None:
+        versions = versions.filter(entry__date__gte=start)
+    if end is not None:
+        versions = versions.filter(entry__date__lte=end)
+    return _with_details(versions).order_by("-entry__date")
+
+
+def latest_version(entry: DiaryEntry) -> EntryVersion:
+    """The version of ``entry`` that counts, with its entry, author and item scores."""
+    return _with_details(EntryVersion.objects.filter(entry_id=entry.pk)).order_by("-number")[0]
+
+
+def entry_history(entry: DiaryEntry) -> list[EntryVersion]:
+    """Every version of ``entry``, oldest first, with author and item scores."""
+    return list(_with_details(EntryVersion.objects.filter(entry_id=entry.pk)).order_by("number"))

@@ -143,6 +143,7 @@ def correct_entry(
     role = _entry_role(user, patient)
     rules = DayRules.for_patient(patient)
     reason = reason.strip()
+    _check_source(role, source, reason)
     if role == Role.CARER and rules.is_locked(entry.date, now):
         raise ValidationError({"date": "This day is locked; ask the care team to correct it."})
     if not reason:
@@ -187,17 +188,27 @@ def _check_day(
     rules = DayRules.for_patient(patient)
     if rules.is_future(day, now):
         raise ValidationError({"date": "This day has not started yet."})
+    if day < patient.date_of_birth:
+        raise ValidationError({"date": "This day is before the patient's date of birth."})
+    _check_source(role, source, reason)
     if source == Source.PAPER:
-        if role != Role.CLINICIAN:
-            raise ValidationError({"source": "Only clinic staff may transcribe paper diaries."})
-        if not reason.strip():
-            raise ValidationError({"reason": "A reason is required to transcribe a paper diary."})
         return Timeliness.TRANSCRIBED
     if rules.is_locked(day, now):
         raise ValidationError(
             {"date": "This day is locked; the care team can transcribe a paper diary for it."}
         )
     return Timeliness.ON_TIME if rules.is_on_time(day, now) else Timeliness.LATE
+
+
+def _check_source(role: str, source: str, reason: str) -> None:
+    """Carers write from the web, the offline queue or the API; only clinic staff transcribe."""
+    if source not in Source.values:
+        raise ValidationError({"source": f"Source must be one of {', '.join(Source.values)}."})
+    if source == Source.PAPER:
+        if role != Role.CLINICIAN:
+            raise ValidationError({"source": "Only clinic staff may transcribe paper diaries."})
+        if not reason.strip():
+            raise ValidationError({"reason": "A reason is required to transcribe a paper diary."})
 
 
 def _validated_values(instrument: scoring.Instrument, submission: Submission) -> dict[str, Any]:
@@ -333,3 +344,11 @@ def _write_version(
         for code, score in values["scores"].items()
     )
     return version
+
+
+def issue_api_token(*, user: Any) -> Any:
+    """The key ``user`` sends as ``Authorization: Token <key>``, created on first sign-in."""
+    from rest_framework.authtoken.models import Token
+
+    token, _ = Token.objects.get_or_create(user=user)
+    return token

@@ -1,0 +1,40 @@
+"""Clients for the named cast, signed in with API tokens as an app or integration would be."""
+
+from typing import Any
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from diary import instruments
+
+
+class Api:
+    """An API client per cast member; ``anonymous`` sends no credentials."""
+
+    def __init__(self, cast: Any) -> None:
+        self.cast = cast
+        self._clients: dict[str, APIClient] = {}
+
+    def __call__(self, member: str) -> APIClient:
+        if member not in self._clients:
+            client = APIClient()
+            user = self.cast.member(member)
+            if user.is_authenticated:
+                token, _ = Token.objects.get_or_create(user=user)
+                client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            self._clients[member] = client
+        return self._clients[member]
+
+
+@pytest.fixture
+def api(cast: Any) -> Api:
+    return Api(cast)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_instrument_cache() -> Any:
+    # Clinic-defined instrument versions are cached per process; tests define their own.
+    instruments.instrument_version.cache_clear()
+    yield
+    instruments.instrument_version.cache_clear()
