@@ -241,3 +241,6 @@ class EmailClaim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.recipient_id} for {self.date.isoformat()} ({self.status})"
+
+
+from clinicians.records import *  # noqa: E402,F403
