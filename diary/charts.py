@@ -69,7 +69,7 @@ def dds_chart(
     """
     values = [s.value for s in scores]
     highest = max([v for v in values if v is not None] + [instrument.control_threshold])
-    frame = _Frame(len(scores), 2 if highest <= 2 else 4)
+    frame = _Frame(len(scores), next(top for top in (1, 2, 4) if highest < top * 0.9 or top == 4))
     parts = [_grid(frame), _thresholds(frame, instrument, words)]
     parts += _line(frame, values)
     parts += _axis(frame, scores, has_entry, axis_label)
@@ -162,15 +162,11 @@ def _axis(
         x = frame.x(index)
         if not has_entry(score.end):
             parts.append(
-                format_html(
-                    '<path class="missing" d="M{} {}l6 6m0 -6l-6 6"/>', x - 3, base - 3
-                )
+                format_html('<path class="missing" d="M{} {}l6 6m0 -6l-6 6"/>', x - 3, base - 3)
             )
         label = axis_label(index, score.end)
         if label:
             parts.append(
-                format_html(
-                    '<text class="day" x="{}" y="{}">{}</text>', x, HEIGHT - 6, label
-                )
+                format_html('<text class="day" x="{}" y="{}">{}</text>', x, HEIGHT - 6, label)
             )
     return parts

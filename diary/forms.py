@@ -57,7 +57,7 @@ class DiaryForm(forms.Form):
     date = forms.DateField(widget=forms.HiddenInput, input_formats=["%Y-%m-%d"])
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
     temperature_c = forms.DecimalField(
-        label=_("Highest temperature today (°C)"),
+        label=_("Or type the highest temperature today (°C)"),
         required=False,
         min_value=Decimal("30"),
         max_value=Decimal("45"),
@@ -65,7 +65,7 @@ class DiaryForm(forms.Form):
         max_digits=3,
     )
     sleep_hours = forms.DecimalField(
-        label=_("Longest sleep without waking (hours)"),
+        label=_("Or type the longest sleep without waking (hours)"),
         required=False,
         min_value=Decimal("0"),
         max_value=Decimal("24"),
@@ -97,9 +97,7 @@ class DiaryForm(forms.Form):
             name = score_field(item.code)
             selected = str(self[name].value() or "")
             anchors = item.anchors_in(self.language)
-            choices = [
-                Choice(str(n), str(n), anchors[n], selected == str(n)) for n in range(5)
-            ]
+            choices = [Choice(str(n), str(n), anchors[n], selected == str(n)) for n in range(5)]
             rows.append(
                 ItemRow(
                     code=item.code,
@@ -162,7 +160,10 @@ class CorrectionForm(DiaryForm):
 class ReminderForm(forms.Form):
     """The carer's evening reminder for one patient."""
 
-    reminder_enabled = forms.BooleanField(label=_("Send me an evening reminder"), required=False)
+    reminders_enabled = forms.BooleanField(
+        label=_("Email me a reminder in the evening if the diary is not filled in"),
+        required=False,
+    )
     reminder_time = forms.TimeField(
         label=_("Reminder time"),
         input_formats=["%H:%M", "%H:%M:%S"],
@@ -175,7 +176,9 @@ class AcceptInvitationForm(forms.Form):
 
     username = UsernameField(label=_("Username"), max_length=150)
     password1 = forms.CharField(
-        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
         label=_("Password again"),

@@ -8,6 +8,7 @@ urlpatterns = [
     path("diary/<int:patient_id>/", carer.diary_today, name="diary_today"),
     path("diary/<int:patient_id>/save/", carer.save_entry, name="diary_save"),
     path("diary/<int:patient_id>/history/", carer.history, name="diary_history"),
+    path("diary/<int:patient_id>/reminders/", carer.reminders, name="diary_reminders"),
     path("diary/<int:patient_id>/<str:day>/", carer.diary_day, name="diary_day"),
     path("diary/<int:patient_id>/<str:day>/correct/", carer.correct_day, name="diary_correct"),
     path("language/", core.set_language, name="set_language"),

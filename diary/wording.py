@@ -11,8 +11,8 @@ import datetime
 from fractions import Fraction
 
 from django.utils import dateformat
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
 
 import scoring
 
@@ -46,3 +46,29 @@ def status_words(status: scoring.Status | str) -> str:
 def score_text(value: Fraction | None) -> str:
     """A DDS for display: three decimals, truncated (never rounded across a threshold)."""
     return "" if value is None else str(scoring.round_score(value))
+
+
+def queue_words() -> dict[str, str]:
+    """What the offline queue says on the page, translated now for the page's script."""
+    return {
+        "waiting": gettext("Saved on this phone, waiting to send"),
+        "sent": gettext("Sent"),
+        "offline": gettext(
+            "You are offline. Your entry is kept on this phone and sent when the connection "
+            "is back."
+        ),
+        "signin": gettext("Sign in again to send it."),
+        "conflict": gettext(
+            "Not sent: this day already has an entry. Open it to check or correct it."
+        ),
+        "rejected": gettext("Not sent: the diary could not accept this entry."),
+        "open": gettext("Open"),
+        "dismiss": gettext("Dismiss"),
+        "fever": gettext("Fever from the temperature"),
+        "sleep": gettext("Sleep from the hours"),
+        "correctOffline": gettext(
+            "You are offline. A correction needs a connection; please try again when you are "
+            "back online."
+        ),
+        "staleDay": gettext("This page was loaded earlier; it now shows the diary for"),
+    }

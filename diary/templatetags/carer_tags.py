@@ -4,6 +4,7 @@ import datetime
 from fractions import Fraction
 
 from django import template
+from django.utils.html import json_script
 
 from diary import wording
 
@@ -33,3 +34,9 @@ def score(value: Fraction | None) -> str:
 @register.filter
 def get_item(mapping: dict, key: str) -> object:
     return mapping.get(key)
+
+
+@register.simple_tag
+def queue_words() -> str:
+    """The offline queue's words in the reader's language, for the page's script."""
+    return json_script(wording.queue_words(), "queue-words")

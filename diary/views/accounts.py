@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.views import LoginView
 from django.http import HttpResponse
 
@@ -14,6 +15,12 @@ class SignInView(LoginView):
     """Django's sign-in, plus the carer's long session and their language."""
 
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {
+            **super().get_context_data(**kwargs),
+            "carer_session_days": settings.CARER_SESSION_DAYS,
+        }
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)

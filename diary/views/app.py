@@ -27,10 +27,9 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     digest = hashlib.sha256(source.encode())
     for asset in SHELL_ASSETS:
         digest.update(_read(asset).encode())
-    header = "const VERSION = {};\nconst ASSETS = {};\n".format(
-        json.dumps(digest.hexdigest()[:12]),
-        json.dumps([static(asset) for asset in SHELL_ASSETS]),
-    )
+    version = json.dumps(digest.hexdigest()[:12])
+    assets = json.dumps([static(asset) for asset in SHELL_ASSETS])
+    header = f"const VERSION = {version};\nconst ASSETS = {assets};\n"
     response = HttpResponse(header + source, content_type="text/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"
     return response

@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from diary.access import patient_for
+from diary.carer_services import carer_link_for, set_reminder
 from diary.days import DayRules
-from diary.forms import CorrectionForm, DiaryForm
+from diary.forms import DiaryForm, ReminderForm
 from diary.instruments import current_instrument
 from diary.models import DiaryEntry, Patient, Source
 from diary.services import EntryExists, IdempotencyKeyReused, correct_entry, submit_entry
@@ -109,6 +110,26 @@ def history(request: HttpRequest, patient_id: int) -> HttpResponse:
     """The last four weeks: a chart and a list in which missing days are shown as missing."""
     patient = _patient(request, patient_id)
     return render(request, "diary/history.html", pages.history_context(request, patient))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reminders(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """The carer's evening reminder for this child: a time (default 19:00) or none."""
+    patient = _patient(request, patient_id)
+    link = carer_link_for(request.user, patient)
+    form = ReminderForm(request.POST or None, initial=pages.reminder_initial(link))
+    if request.method == "POST" and form.is_valid():
+        set_reminder(
+            link=link,
+            enabled=form.cleaned_data["reminders_enabled"],
+            time=form.cleaned_data["reminder_time"],
+            user=request.user,
+        )
+        messages.success(request, _("Reminder settings saved."))
+        return redirect("diary_reminders", patient_id=patient.pk)
+    context = {**pages.base_context(request, patient, "reminders"), "form": form, "link": link}
+    return render(request, "diary/reminders.html", context, status=400 if form.errors else 200)
 
 
 def _patient(request: HttpRequest, patient_id: Any) -> Patient:

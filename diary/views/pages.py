@@ -22,7 +22,7 @@ from diary.charts import ChartWords, dds_chart
 from diary.days import DayRules
 from diary.forms import CorrectionForm, DiaryForm
 from diary.instruments import current_instrument
-from diary.models import DiaryEntry, Patient
+from diary.models import CarerLink, DiaryEntry, Patient
 from diary.selectors import instrument_of
 
 
@@ -48,7 +48,8 @@ def language() -> str:
 def base_context(request: HttpRequest, patient: Patient, section: str) -> dict[str, Any]:
     """What every carer page has: the patient, the child switcher and the section's name."""
     patients = list(patients_for(request.user).order_by("display_name", "pk"))
-    return {"patient": patient, "patients": patients, "section": section}
+    is_carer = CarerLink.objects.filter(carer_id=request.user.pk, patient=patient).exists()
+    return {"patient": patient, "patients": patients, "section": section, "is_carer": is_carer}
 
 
 def day_context(
@@ -235,25 +236,8 @@ def offline_config(
         "dayUrl": reverse("diary_day", args=[patient.pk, "0000-00-00"]),
         "fever": [str(bound) for bound in instrument.fever_bands.bounds],
         "sleep": None if sleep is None else [str(bound) for bound in sleep.bounds],
-        "text": offline_words(),
     }
 
 
-def offline_words() -> dict[str, str]:
-    return {
-        "waiting": _("Saved on this phone, waiting to send"),
-        "sending": _("Sending…"),
-        "sent": _("Sent"),
-        "offline": _("You are offline. Your entry is kept on this phone and sent when the "
-                     "connection is back."),
-        "signin": _("Sign in again to send it."),
-        "conflict": _("Not sent: this day already has an entry. Open it to check or correct it."),
-        "rejected": _("Not sent: the diary could not accept this entry."),
-        "open": _("Open"),
-        "dismiss": _("Dismiss"),
-        "fever": _("Fever from the temperature"),
-        "sleep": _("Sleep from the hours"),
-        "correctOffline": _("You are offline. A correction needs a connection; please try "
-                            "again when you are back online."),
-        "staleDay": _("This page was loaded earlier; it now shows the diary for"),
-    }
+def reminder_initial(link: CarerLink) -> dict[str, Any]:
+    return {"reminders_enabled": link.reminders_enabled, "reminder_time": link.reminder_time}
