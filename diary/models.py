@@ -239,3 +239,37 @@ class ItemScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_code}={self.score}"
+
+
+class CarerInvitation(models.Model):
+    """A clinic's invitation for a carer to join a patient's diary.
+
+    The emailed link carries a random token; only its SHA-256 is stored, so the table alone
+    cannot be used to accept an invitation. Accepting sets ``accepted_at`` once and creates the
+    ``CarerLink``.
+    """
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="invitations")
+    email = models.EmailField()
+    relationship = models.CharField(max_length=20, choices=CarerLink.Relationship.choices)
+    language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(accepted_by__isnull=False),
+                name="invitation_accepted_by_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.patient} ({self.relationship})"
