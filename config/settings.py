@@ -140,6 +140,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 # Carers stay signed in on their phone for this many days after their last visit (docs/carer.md).
 CARER_SESSION_DAYS = env_int("CARER_SESSION_DAYS", 30)
+# A clinic's emailed invitation for a carer works this many days, once.
+CARER_INVITATION_DAYS = env_int("CARER_INVITATION_DAYS", 7)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -15,6 +15,7 @@ urlpatterns = [
     path("sw.js", app.service_worker, name="service_worker"),
     path("manifest.webmanifest", app.manifest, name="manifest"),
     path("accounts/login/", accounts.SignInView.as_view(), name="login"),
+    path("invite/<str:token>/", accounts.accept_invitation, name="accept_invitation"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password-reset/",

@@ -1,14 +1,20 @@
-"""Signing in on a phone: the sign-in page that keeps a carer signed in on their device."""
+"""Signing in on a phone: the sign-in page that keeps a carer signed in on their device, and
+the page a carer lands on from their clinic's invitation."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import login
 from django.contrib.auth.views import LoginView
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
 from diary.accounts import language_after_sign_in, set_language_cookie, start_session
+from diary.forms import AcceptInvitationForm
+from diary.invitations import accept_as_existing_user, accept_as_new_carer, open_invitation
 
 
 class SignInView(LoginView):
@@ -30,3 +36,32 @@ class SignInView(LoginView):
         if language:
             set_language_cookie(response, language)
         return response
+
+
+@require_http_methods(["GET", "POST"])
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """A carer arrives from the clinic's email: they choose a username and password (or, when
+    already signed in, add the child to their diary)."""
+    invitation = open_invitation(token)
+    if invitation is None:
+        return render(request, "registration/invitation_invalid.html", status=404)
+    if request.user.is_authenticated:
+        if request.method == "POST" and accept_as_existing_user(
+            invitation=invitation, user=request.user
+        ):
+            return redirect("diary_today", patient_id=invitation.patient_id)
+        return render(request, "registration/invitation_accept.html", {"invitation": invitation})
+    form = AcceptInvitationForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        user = accept_as_new_carer(
+            invitation=invitation,
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password1"],
+        )
+        if user is None:
+            return render(request, "registration/invitation_invalid.html", status=404)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        start_session(request, user)
+        return redirect("diary_today", patient_id=invitation.patient_id)
+    context = {"invitation": invitation, "form": form}
+    return render(request, "registration/invitation_accept.html", context)
