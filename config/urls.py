@@ -6,6 +6,7 @@ urlpatterns = [
     path("api/v1/", include("diary.api.urls")),
     path("api/v1/", include("clinicians.api")),
     path("", include("diary.urls")),
+    path("", include("clinicians.nightly.urls")),
 ]
 
 # Under /api/ these answer with RFC 9457 problem details; elsewhere with Django's pages.

@@ -1,0 +1,147 @@
+"""The nightly job's emails, one function per email type, each built from its templates.
+
+``templates/emails/<name>_subject.txt``, ``<name>_body.txt`` and ``<name>_body.html``. Every
+email is in the recipient's language (English or Japanese) and carries no patient name, no
+score and no note: a pseudonymous reference, what happened and a link.
+
+The clinician's link points at ``CLINICIAN_PATIENT_PATH`` (the clinician's patient page, with
+its alerts); carers' links go to their diary pages.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+import scoring
+
+CLINICIAN_PATIENT_PATH = "/clinic/patients/{patient_id}/"
+LANGUAGES = ("en", "ja")
+WEEKDAYS = {
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+    "ja": ("月", "火", "水", "木", "金", "土", "日"),
+}
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_GAP = scoring.DEFAULT_ALERT_SETTINGS
+RULE_LABELS = {
+    "above_threshold": {
+        "en": "7-day DDS at or above the control threshold",
+        "ja": "7日間DDSがコントロール閾値以上",
+    },
+    "marked_rise": {
+        "en": "Marked rise of the 7-day DDS over 7 days",
+        "ja": "7日間DDSの7日前からの顕著な上昇",
+    },
+    "severe_symptom": {"en": "Severe symptom recorded", "ja": "重い症状の記録"},
+    "diary_gap": {
+        "en": f"No diary entry for {_GAP.gap_care_team_days} days or more",
+        "ja": f"{_GAP.gap_care_team_days}日以上日誌の記録なし",
+    },
+    "diary_gap_reminder": {
+        "en": f"No diary entry for {_GAP.gap_reminder_days} days",
+        "ja": f"{_GAP.gap_reminder_days}日間日誌の記録なし",
+    },
+}
+
+
+def alert_digest(to: Any, *, day: datetime.date, lines: Sequence[Any]) -> EmailMultiAlternatives:
+    """A clinician's digest of the night of ``day``: each new alert's reference, rule and link."""
+    language = language_of(to)
+    alerts = [
+        {
+            "reference": line.reference,
+            "rule": rule_label(line.rule, language),
+            "url": settings.SITE_URL + CLINICIAN_PATIENT_PATH.format(patient_id=line.patient_id),
+        }
+        for line in lines
+    ]
+    context = {"day": long_day(day, language), "alerts": alerts, "count": len(alerts)}
+    return _message("alert_digest", to, language, context)
+
+
+def evening_reminder(
+    to: Any, *, reference: str, day: datetime.date, diary_url: str, unsubscribe_url: str
+) -> EmailMultiAlternatives:
+    """A carer's reminder that the diary for ``day`` has not been saved yet."""
+    language = language_of(to)
+    context = {
+        "reference": reference,
+        "day": long_day(day, language),
+        "diary_url": diary_url,
+        "unsubscribe_url": unsubscribe_url,
+    }
+    return _message("evening_reminder", to, language, context, _unsubscribe(unsubscribe_url))
+
+
+def gap_reminder(
+    to: Any, *, reference: str, days_without_entry: int, diary_url: str, unsubscribe_url: str
+) -> EmailMultiAlternatives:
+    """A carer's reminder that no diary has been saved for ``days_without_entry`` days."""
+    language = language_of(to)
+    context = {
+        "reference": reference,
+        "days": days_without_entry,
+        "diary_url": diary_url,
+        "unsubscribe_url": unsubscribe_url,
+    }
+    return _message("gap_reminder", to, language, context, _unsubscribe(unsubscribe_url))
+
+
+def language_of(user: Any) -> str:
+    language = getattr(user, "language", "en")
+    return language if language in LANGUAGES else "en"
+
+
+def rule_label(rule: str, language: str) -> str:
+    labels = RULE_LABELS.get(rule)
+    return labels[language] if labels else rule
+
+
+def long_day(day: datetime.date, language: str) -> str:
+    """'Wednesday 18 November 2026' or '2026年11月18日（水）'."""
+    weekday = WEEKDAYS[language][day.weekday()]
+    if language == "ja":
+        return f"{day.year}年{day.month}月{day.day}日（{weekday}）"
+    return f"{weekday} {day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def _unsubscribe(url: str) -> dict[str, str]:
+    # RFC 8058 one-click unsubscribe: mail clients POST to the same signed link.
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+def _message(
+    name: str,
+    to: Any,
+    language: str,
+    context: dict[str, Any],
+    headers: dict[str, str] | None = None,
+) -> EmailMultiAlternatives:
+    context = {**context, "language": language, "site_url": settings.SITE_URL}
+    subject = render_to_string(f"emails/{name}_subject.txt", context)
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=render_to_string(f"emails/{name}_body.txt", context),
+        to=[to.email],
+        headers={"Auto-Submitted": "auto-generated", **(headers or {})},
+    )
+    message.attach_alternative(render_to_string(f"emails/{name}_body.html", context), "text/html")
+    return message

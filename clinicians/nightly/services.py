@@ -1,0 +1,196 @@
+"""Evaluate patients' diary days with ``scoring.evaluate_alerts`` and store the alerts.
+
+The diaries are read through ``diary.selectors.diary_days`` and ``current_instruments``, the
+same reads the pages score with, one query each per batch. Every evaluated (patient, day) gets
+a ``PatientEvaluation`` row, so a day is evaluated once however often the night is run. Alerts
+are inserted only where no unresolved alert of the same rule exists; the database's partial
+unique constraint settles a race with another worker. Nothing here sends anything.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from simple_history.utils import bulk_create_with_history
+
+import scoring
+from clinicians.models import Alert, PatientEvaluation
+from clinicians.nightly.reads import diary_start, temperatures_on
+from diary.audit import ROLE_SYSTEM, audit_context
+from diary.instruments import current_instruments
+from diary.models import Patient
+from diary.selectors import diary_days
+
+logger = logging.getLogger(__name__)
+
+ORIGIN = "nightly"
+# evaluate_alerts reads the 14 diary days up to the day evaluated, no more.
+LOOKBACK = datetime.timedelta(days=13)
+GAP_REMINDER = scoring.AlertRule.DIARY_GAP_REMINDER
+GAP_RULES = {scoring.AlertRule.DIARY_GAP_REMINDER, scoring.AlertRule.DIARY_GAP}
+UNRESOLVED = [Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED]
+
+Findings = Mapping[int, tuple[scoring.AlertFinding, ...]]
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    evaluated: int
+    alerts_opened: int
+
+
+def evaluate_patients(
+    patient_ids: Sequence[int], day: datetime.date, *, now: datetime.datetime
+) -> BatchResult:
+    """Evaluate ``day`` for each active patient in ``patient_ids`` not yet evaluated for it."""
+    patients = _to_evaluate(patient_ids, day)
+    if not patients:
+        return BatchResult(0, 0)
+    findings = find_alerts(patients, day)
+    try:
+        with transaction.atomic(), audit_context(role=ROLE_SYSTEM, origin=ORIGIN):
+            return _store(patients, day, findings, now)
+    except IntegrityError:
+        # Another worker evaluated some of these patients, or opened one of these alerts from
+        # another day's evaluation, at the same moment: store each patient on its own.
+        logger.info("nightly: batch race on %s, storing patient by patient", day.isoformat())
+        return _store_one_by_one(patients, day, findings, now)
+
+
+def find_alerts(patients: Sequence[Patient], day: datetime.date) -> Findings:
+    """The rules that fire for each patient on ``day``, from three queries for the batch."""
+    ids = [patient.pk for patient in patients]
+    instruments = current_instruments(patients)
+    days = diary_days(ids, day - LOOKBACK, day)
+    temperatures = temperatures_on(ids, day)
+    return {
+        patient.pk: scoring.evaluate_alerts(
+            instruments[patient.pk],
+            _known_items(instruments[patient.pk], days.get(patient.pk, {})),
+            day,
+            temperatures={day: temperatures.get(patient.pk)},
+            diary_start=diary_start(patient),
+        )
+        for patient in patients
+    }
+
+
+def _known_items(instrument: scoring.Instrument, days: scoring.Days) -> scoring.Days:
+    # An entry captured with an older version of a clinic's diary may hold an item the current
+    # version dropped; it is left out, as the pages do, rather than failing the whole batch.
+    known = instrument.index
+    return {day: {c: s for c, s in scores.items() if c in known} for day, scores in days.items()}
+
+
+def _to_evaluate(patient_ids: Sequence[int], day: datetime.date) -> list[Patient]:
+    done = PatientEvaluation.objects.filter(patient_id__in=list(patient_ids), date=day)
+    return list(
+        Patient.objects.filter(pk__in=list(patient_ids), is_active=True)
+        .exclude(pk__in=done.values("patient_id"))
+        .only("pk", "clinic_id", "disease", "time_zone", "created_at")
+        .order_by("pk")
+    )
+
+
+def _store(
+    patients: Sequence[Patient],
+    day: datetime.date,
+    findings: Findings,
+    now: datetime.datetime,
+) -> BatchResult:
+    ids = [patient.pk for patient in patients]
+    PatientEvaluation.objects.bulk_create(
+        PatientEvaluation(patient_id=pk, date=day, evaluated_at=now, findings=len(findings[pk]))
+        for pk in ids
+    )
+    unresolved = set(
+        Alert.objects.filter(patient_id__in=ids, status__in=UNRESOLVED).values_list(
+            "patient_id", "rule"
+        )
+    )
+    alerts = [
+        _alert(pk, finding, day, now)
+        for pk in ids
+        for finding in findings[pk]
+        if (pk, str(finding.rule)) not in unresolved
+    ]
+    bulk_create_with_history(
+        alerts,
+        Alert,
+        default_date=now,
+        default_change_reason="opened by the nightly evaluation",
+        custom_historical_attrs={"history_role": ROLE_SYSTEM, "history_origin": ORIGIN},
+    )
+    _close_cleared_gap_reminders(ids, day, findings, now)
+    return BatchResult(len(ids), len(alerts))
+
+
+def _store_one_by_one(
+    patients: Sequence[Patient],
+    day: datetime.date,
+    findings: Findings,
+    now: datetime.datetime,
+) -> BatchResult:
+    evaluated = opened = 0
+    for patient in patients:
+        pk = patient.pk
+        try:
+            with transaction.atomic(), audit_context(role=ROLE_SYSTEM, origin=ORIGIN):
+                PatientEvaluation.objects.create(
+                    patient_id=pk, date=day, evaluated_at=now, findings=len(findings[pk])
+                )
+                opened += sum(_open_alert(pk, finding, day, now) for finding in findings[pk])
+                _close_cleared_gap_reminders([pk], day, findings, now)
+        except IntegrityError:
+            continue  # this patient's day was evaluated by someone else
+        evaluated += 1
+    return BatchResult(evaluated, opened)
+
+
+def _open_alert(
+    patient_id: int, finding: scoring.AlertFinding, day: datetime.date, now: datetime.datetime
+) -> bool:
+    try:
+        with transaction.atomic():
+            _alert(patient_id, finding, day, now).save()
+    except IntegrityError:
+        return False  # the same condition is already open
+    return True
+
+
+def _alert(
+    patient_id: int, finding: scoring.AlertFinding, day: datetime.date, now: datetime.datetime
+) -> Alert:
+    return Alert(
+        patient_id=patient_id,
+        rule=str(finding.rule),
+        audience=str(finding.audience),
+        diary_date=day,
+        reason=finding.reason,
+        details=dict(finding.details),
+        opened_at=now,
+    )
+
+
+def _close_cleared_gap_reminders(
+    patient_ids: Iterable[int], day: datetime.date, findings: Findings, now: datetime.datetime
+) -> None:
+    """Resolve carers' diary-gap reminders once entries arrive again.
+
+    Nobody on the care team handles an alert addressed to carers, so the nightly job resolves
+    it when the gap has closed; the next gap can then remind the carers again. Alerts for the
+    care team are resolved by clinicians only.
+    """
+    cleared = [pk for pk in patient_ids if not any(f.rule in GAP_RULES for f in findings[pk])]
+    stale = Alert.objects.filter(
+        patient_id__in=cleared, rule=GAP_REMINDER, status__in=UNRESOLVED, diary_date__lte=day
+    )
+    for alert in stale:
+        alert.status = Alert.Status.RESOLVED
+        alert.resolved_at = now
+        alert.resolution_note = f"Diary entries resumed (evaluation of {day.isoformat()})."
+        alert.save(update_fields=["status", "resolved_at", "resolution_note"])
