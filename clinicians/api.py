@@ -18,13 +18,13 @@ from rest_framework.response import Response
 from clinicians import selectors, services
 from clinicians.models import Alert
 from diary.access import is_clinic_staff
-from diary.api.base import ApiView, Page, PageQuerySerializer, page_of
+from diary.api.base import ApiView, Page, PageQuerySerializer, QuerySerializer, page_of
 from diary.api.fields import TextField
 from diary.api.problems import READ_PROBLEMS, WRITE_PROBLEMS, Conflict, problems
 from diary.api.serializers import StrictInputSerializer
 
 
-class AlertQuerySerializer(serializers.Serializer):
+class AlertQuerySerializer(QuerySerializer):
     status = serializers.ChoiceField(
         choices=Alert.Status.choices, required=False, help_text="Only alerts in this state."
     )

@@ -70,7 +70,17 @@ class Pagination(PageNumberPagination):
     max_page_size = MAX_PAGE_SIZE
 
 
-class PageQuerySerializer(serializers.Serializer):
+class QuerySerializer(serializers.Serializer):
+    """Query parameters: a parameter given empty (``?page=``) is refused, not ignored."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        empty = [name for name in self.fields if hasattr(data, "get") and data.get(name) == ""]
+        if empty:
+            raise serializers.ValidationError({name: ["Give a value."] for name in empty})
+        return super().to_internal_value(data)
+
+
+class PageQuerySerializer(QuerySerializer):
     page = serializers.IntegerField(required=False, min_value=1, max_value=10**9)
     page_size = serializers.IntegerField(
         required=False,
@@ -106,7 +116,7 @@ def page_of(item: type[serializers.Serializer], name: str) -> type[serializers.S
 # --- date ranges -----------------------------------------------------------------------------
 
 
-class DateRangeQuerySerializer(serializers.Serializer):
+class DateRangeQuerySerializer(QuerySerializer):
     """``from`` and ``to``: ISO dates, inclusive; ``from`` on or before ``to``."""
 
     max_days: int | None = None

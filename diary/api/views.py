@@ -154,8 +154,8 @@ class PatientEntriesApi(ApiView):
         },
     )
     def post(self, request: Request, patient_id: int) -> Response:
-        patient = patient_for(request.user, patient_id)
         key = _idempotency_key(request)
+        patient = patient_for(request.user, patient_id)
         data = EntryInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         result = services.submit_entry(
