@@ -107,6 +107,16 @@ def _from_drf(exc: Exception, response: Response, request: Any) -> Response:
             errors=errors,
             headers=headers,
         )
+    if isinstance(exc, exceptions.ParseError):
+        detail = str(exc.detail)
+        return _problem_response(
+            status,
+            detail,
+            request,
+            type_=VALIDATION_ERROR,
+            title="The request body cannot be read",
+            errors=[_error("body", detail, "parse_error")],
+        )
     if isinstance(exc, BodyTooLarge):
         detail = str(exc.detail)
         return _problem_response(
