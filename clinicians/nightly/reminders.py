@@ -69,7 +69,7 @@ def _due_in_zone(zone: str, now: datetime.datetime) -> list[EmailClaim]:
         remindable_links()
         .filter(patient__time_zone=zone, reminder_time__lte=schedule.local_time(zone, now))
         .filter(~Exists(entered), ~Exists(claimed))
-        .values_list("carer_id", "patient_id", "patient__created_at")
+        .values_list("carer_id", "patient_id")
     )
     return [
         EmailClaim(
@@ -79,8 +79,7 @@ def _due_in_zone(zone: str, now: datetime.datetime) -> list[EmailClaim]:
             date=today,
             created_at=now,
         )
-        for carer_id, patient_id, joined in links
-        if schedule.local_date(zone, joined) <= today
+        for carer_id, patient_id in links
     ]
 
 

@@ -32,6 +32,8 @@ Status = EmailClaim.Status
 REQUEUE_AFTER = datetime.timedelta(minutes=10)
 # A pending claim that failed is left to its task's back-off retries for this long.
 RETRY_QUIET = datetime.timedelta(hours=1)
+# Attempts before a claim is left ``failed``: the first send and five retries.
+MAX_ATTEMPTS = 6
 # Claims older than this are not queued again: a reminder or digest that late is no use.
 RECENT = datetime.timedelta(days=2)
 
@@ -60,16 +62,17 @@ def record_claims(claims: Sequence[EmailClaim], now: datetime.datetime) -> list[
     return sorted(pk for pk, *key in rows if tuple(key) in keys)
 
 
-def deliver(claim_id: int, *, last_attempt: bool, now: datetime.datetime | None = None) -> str:
+def deliver(claim_id: int, *, now: datetime.datetime | None = None) -> str:
     """Send the email of claim ``claim_id`` unless it is taken, done or no longer needed.
 
     Returns the claim's status afterwards. Raises ``SendFailed`` when the send failed and
-    another attempt should follow.
+    another attempt should follow; the ``MAX_ATTEMPTS``-th failure leaves the claim ``failed``.
     """
     now = now or timezone.now()
     claim = EmailClaim.objects.select_related("recipient", "patient").filter(pk=claim_id).first()
     if claim is None or claim.status != Status.PENDING:
         return claim.status if claim else "missing"
+    last_attempt = claim.attempts + 1 >= MAX_ATTEMPTS
     message = compose(claim, now)
     if message is None:
         EmailClaim.objects.filter(pk=claim_id, status=Status.PENDING).update(status=Status.SKIPPED)
