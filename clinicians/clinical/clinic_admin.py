@@ -1,0 +1,338 @@
+"""What a clinic admin changes for their own clinic: staff, patients, thresholds and the diary.
+
+Every function checks that ``admin`` administers the clinic (``PermissionDenied`` otherwise),
+writes in one transaction and is attributed in the audit trail to the admin, acting as
+``clinic_admin``. A change to a diary instrument is always a new instrument version: entries
+keep the version they were captured with (SPEC §1).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+import scoring
+from clinicians.models import Clinic, ClinicMembership, ThresholdProfile
+from diary.audit import ROLE_CLINIC_ADMIN, audit_context
+from diary.instruments import instrument_version
+from diary.models import Disease, InstrumentDefinition, Patient
+
+GENERIC_ANCHORS = {
+    "en": ("none", "mild", "moderate", "severe", "very severe"),
+    "ja": ("なし", "軽い", "中くらい", "強い", "とても強い"),
+}
+
+
+def check_admin(admin: Any, clinic: Clinic) -> None:
+    """``PermissionDenied`` unless ``admin`` is a clinic admin of ``clinic``."""
+    if not ClinicMembership.objects.filter(
+        user_id=admin.pk, clinic_id=clinic.pk, role=ClinicMembership.Role.CLINIC_ADMIN
+    ).exists():
+        raise PermissionDenied("Only the clinic's admins change its settings.")
+
+
+def _audit(admin: Any, reason: str) -> Any:
+    return audit_context(user=admin, role=ROLE_CLINIC_ADMIN, reason=reason)
+
+
+# --- staff ------------------------------------------------------------------------------------
+
+
+def add_member(*, clinic: Clinic, admin: Any, identifier: str, role: str) -> ClinicMembership:
+    """Give an existing account (found by username or email) a role in ``clinic``."""
+    check_admin(admin, clinic)
+    user = _find_user(identifier)
+    if ClinicMembership.objects.filter(user=user, clinic=clinic).exists():
+        raise ValidationError({"identifier": "This person is already on the clinic's staff."})
+    membership = ClinicMembership(user=user, clinic=clinic, role=role)
+    membership.full_clean()
+    with _audit(admin, "staff member added"), transaction.atomic():
+        membership.save()
+    return membership
+
+
+def create_staff_account(
+    *,
+    clinic: Clinic,
+    admin: Any,
+    username: str,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: str,
+) -> ClinicMembership:
+    """Create a staff account without a password and email its owner a set-password link."""
+    check_admin(admin, clinic)
+    users = get_user_model()
+    if users.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": "This username is taken."})
+    user = users(username=username, email=email, first_name=first_name, last_name=last_name)
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    membership = ClinicMembership(clinic=clinic, role=role)
+    try:
+        with _audit(admin, "staff account created"), transaction.atomic():
+            user.save()
+            membership.user = user
+            membership.save()
+            transaction.on_commit(lambda: send_set_password_email(user=user, clinic=clinic))
+    except IntegrityError:
+        raise ValidationError({"username": "This username is taken."}) from None
+    return membership
+
+
+def send_set_password_email(*, user: Any, clinic: Clinic) -> None:
+    """Email ``user`` a one-time link to choose a password (no patient data in it)."""
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    context = {"user": user, "clinic": clinic, "link": f"{settings.SITE_URL}{path}"}
+    send_mail(
+        subject=render_to_string("clinicians/emails/staff_welcome_subject.txt", context).strip(),
+        message=render_to_string("clinicians/emails/staff_welcome_body.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+def change_member_role(*, membership: ClinicMembership, admin: Any, role: str) -> None:
+    """Make a staff member a clinician or a clinic admin; a clinic keeps at least one admin."""
+    check_admin(admin, membership.clinic)
+    if role not in ClinicMembership.Role.values:
+        raise ValidationError({"role": "Unknown role."})
+    with _audit(admin, "staff role changed"), transaction.atomic():
+        locked = ClinicMembership.objects.select_for_update().get(pk=membership.pk)
+        if locked.role == ClinicMembership.Role.CLINIC_ADMIN and role != locked.role:
+            _keep_an_admin(locked)
+        locked.role = role
+        locked.save(update_fields=["role"])
+
+
+def remove_member(*, membership: ClinicMembership, admin: Any) -> None:
+    """Take a staff member off the clinic; the last admin cannot be removed."""
+    check_admin(admin, membership.clinic)
+    with _audit(admin, "staff member removed"), transaction.atomic():
+        locked = ClinicMembership.objects.select_for_update().get(pk=membership.pk)
+        if locked.role == ClinicMembership.Role.CLINIC_ADMIN:
+            _keep_an_admin(locked)
+        locked.delete()
+
+
+def _keep_an_admin(membership: ClinicMembership) -> None:
+    admins = ClinicMembership.objects.select_for_update().filter(
+        clinic_id=membership.clinic_id, role=ClinicMembership.Role.CLINIC_ADMIN
+    )
+    if admins.exclude(pk=membership.pk).count() == 0:
+        raise ValidationError("A clinic needs at least one clinic admin.")
+
+
+def _find_user(identifier: str) -> Any:
+    users = get_user_model().objects.filter(is_active=True)
+    identifier = identifier.strip()
+    found = list(users.filter(username__iexact=identifier)[:1])
+    if not found and "@" in identifier:
+        found = list(users.filter(email__iexact=identifier)[:2])
+        if len(found) > 1:
+            raise ValidationError(
+                {"identifier": "Several accounts use this email; give the username instead."}
+            )
+    if not found:
+        raise ValidationError({"identifier": "No account has this username or email."})
+    return found[0]
+
+
+# --- patients ---------------------------------------------------------------------------------
+
+PATIENT_FIELDS = ("reference", "display_name", "date_of_birth", "disease", "time_zone")
+
+
+def create_patient(
+    *,
+    clinic: Clinic,
+    admin: Any,
+    reference: str,
+    display_name: str,
+    date_of_birth: datetime.date,
+    disease: str,
+    time_zone: str,
+) -> Patient:
+    """Register a patient of ``clinic``; the reference starts with the clinic's prefix."""
+    check_admin(admin, clinic)
+    patient = Patient(
+        clinic=clinic,
+        reference=reference.strip().upper(),
+        display_name=display_name.strip(),
+        date_of_birth=date_of_birth,
+        disease=disease,
+        time_zone=time_zone,
+    )
+    _check_reference(clinic, patient.reference)
+    patient.full_clean()
+    with _audit(admin, "patient registered"), transaction.atomic():
+        patient.save()
+    return patient
+
+
+def update_patient(*, patient: Patient, admin: Any, reason: str, **changes: Any) -> Patient:
+    """Change a patient's details (``PATIENT_FIELDS``); a changed disease needs a reason."""
+    check_admin(admin, patient.clinic)
+    unknown = set(changes) - set(PATIENT_FIELDS)
+    if unknown:
+        raise ValueError(f"cannot change {sorted(unknown)}")
+    for name, value in changes.items():
+        setattr(patient, name, value.strip() if isinstance(value, str) else value)
+    patient.reference = patient.reference.upper()
+    _check_reference(patient.clinic, patient.reference)
+    patient.full_clean()
+    with _audit(admin, reason.strip() or "patient details changed"), transaction.atomic():
+        patient.save()
+    return patient
+
+
+def set_patient_active(*, patient: Patient, admin: Any, active: bool, reason: str) -> Patient:
+    """Deactivate a patient (carers lose access, the record stays) or reactivate them."""
+    check_admin(admin, patient.clinic)
+    if not reason.strip():
+        raise ValidationError({"reason": "Please give a reason."})
+    with _audit(admin, reason.strip()), transaction.atomic():
+        patient.is_active = active
+        patient.save(update_fields=["is_active"])
+    return patient
+
+
+def _check_reference(clinic: Clinic, reference: str) -> None:
+    if not reference.startswith(f"{clinic.reference_prefix}-"):
+        raise ValidationError(
+            {"reference": f"References of this clinic start with {clinic.reference_prefix}-."}
+        )
+
+
+# --- thresholds and instruments ---------------------------------------------------------------
+
+
+def clinic_instrument(clinic: Clinic, disease: str) -> scoring.Instrument:
+    """The instrument a new entry of ``disease`` at ``clinic`` is captured with."""
+    version = (
+        InstrumentDefinition.objects.filter(clinic=clinic, disease=disease)
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    )
+    if version is None:
+        return scoring.instrument_for(disease)
+    return instrument_version(disease, version)
+
+
+def set_threshold_profile(*, clinic: Clinic, admin: Any, profile: str) -> list[int]:
+    """Adopt a threshold profile: a new instrument version for each disease whose control
+    threshold changes. Returns the new version numbers."""
+    check_admin(admin, clinic)
+    if profile not in ThresholdProfile.values:
+        raise ValidationError({"profile": "Unknown threshold profile."})
+    created = []
+    with _audit(admin, f"threshold profile {profile}"), transaction.atomic():
+        Clinic.objects.select_for_update().filter(pk=clinic.pk).update(threshold_profile=profile)
+        clinic.threshold_profile = profile
+        for disease in Disease.values:
+            base = clinic_instrument(clinic, disease)
+            if base.control_threshold == scoring.THRESHOLD_PROFILES[profile][disease]:
+                continue
+            version = _next_version(disease)
+            derived = scoring.derive_instrument(base, version=version, threshold_profile=profile)
+            _store(clinic, derived)
+            created.append(version)
+    return created
+
+
+def create_instrument_version(
+    *,
+    clinic: Clinic,
+    admin: Any,
+    disease: str,
+    reason: str,
+    control_threshold: Fraction | None = None,
+    fever_bounds: Sequence[Decimal] | None = None,
+    sleep_bounds: Sequence[Decimal] | None = None,
+    extra_item: scoring.Item | None = None,
+) -> scoring.Instrument:
+    """Store a clinic override of ``disease``'s diary as the next instrument version."""
+    check_admin(admin, clinic)
+    if not reason.strip():
+        raise ValidationError({"reason": "Please say why the diary changes."})
+    base = clinic_instrument(clinic, disease)
+    if control_threshold == base.control_threshold:
+        control_threshold = None
+    with _audit(admin, reason.strip()), transaction.atomic():
+        try:
+            fever = None if fever_bounds is None else scoring.FeverBands(tuple(fever_bounds))
+            sleep = None if sleep_bounds is None else scoring.SleepBands(tuple(sleep_bounds))
+            instrument = scoring.derive_instrument(
+                base,
+                version=_next_version(disease),
+                control_threshold=control_threshold,
+                fever_bands=fever,
+                sleep_bands=sleep,
+                extra_items=() if extra_item is None else (extra_item,),
+            )
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+        _store(clinic, instrument)
+    return instrument
+
+
+def generic_item(code: str, label_en: str, label_ja: str = "") -> scoring.Item:
+    """An extra diary item with the generic 0-4 anchors (none … very severe)."""
+    labels = {"en": label_en.strip()}
+    anchors = {"en": GENERIC_ANCHORS["en"]}
+    if label_ja.strip():
+        labels["ja"] = label_ja.strip()
+        anchors["ja"] = GENERIC_ANCHORS["ja"]
+    try:
+        return scoring.Item(code=code.strip(), labels=labels, anchors=anchors)
+    except ValueError as error:
+        raise ValidationError({"code": str(error)}) from None
+
+
+def _next_version(disease: str) -> int:
+    # Versions are numbered per disease across all clinics; the unique constraint on
+    # (disease, version) turns a concurrent duplicate into an error rather than a shared number.
+    builtin = max(i.version for i in scoring.BUILTIN_INSTRUMENTS[disease])
+    stored = (
+        InstrumentDefinition.objects.select_for_update()
+        .filter(disease=disease)
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    )
+    return max(builtin, stored or 0) + 1
+
+
+def _store(clinic: Clinic, instrument: scoring.Instrument) -> InstrumentDefinition:
+    try:
+        with transaction.atomic():
+            return InstrumentDefinition.objects.create(
+                disease=instrument.disease,
+                version=instrument.version,
+                clinic=clinic,
+                definition=instrument.to_dict(),
+            )
+    except IntegrityError:
+        raise ValidationError("Another diary change was saved at the same time.") from None
