@@ -5,6 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("diary.api.urls")),
     path("api/v1/", include("clinicians.api")),
+    path("clinic/", include("clinicians.pages.urls")),
     path("", include("diary.urls")),
     path("", include("clinicians.nightly.urls")),
 ]

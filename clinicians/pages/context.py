@@ -1,0 +1,282 @@
+"""What the clinician templates show, built from the report selectors: charts and their text.
+
+Kept apart from the views so each view stays "check, read, render". Every chart comes with the
+rows of its text alternative (a visually hidden table in the template).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from django.utils.safestring import SafeString
+
+import scoring
+from clinicians import charts
+from clinicians.reports.dashboard import Row
+from clinicians.reports.patient import RANGE_LABELS, Review
+from clinicians.reports.records import ClinicalRecords
+from clinicians.reports.summary import Summary
+from diary.templatetags.diary_tags import status_words
+
+STEROID_RESPONSE_MG_PER_KG = Decimal("0.15")
+
+
+@dataclass(frozen=True)
+class DashboardLine:
+    row: Row
+    spark: SafeString
+
+
+def dashboard_lines(rows: list[Row]) -> list[DashboardLine]:
+    return [DashboardLine(row, _spark(row)) for row in rows]
+
+
+def _spark(row: Row) -> SafeString:
+    known = [v for v in row.spark if v is not None]
+    if known:
+        label = (
+            f"7-day DDS over 28 days: from {fmt(known[0])} to {fmt(known[-1])}; "
+            f"{len(row.spark) - len(known)} of 28 days without a score"
+        )
+    else:
+        label = "7-day DDS over 28 days: no day with enough data"
+    return charts.sparkline(
+        row.spark,
+        control=row.instrument.control_threshold,
+        remission=row.instrument.remission_threshold,
+        label=label,
+    )
+
+
+def fmt(value: Fraction | None) -> str:
+    """A DDS for display: three decimals, truncated, never rounded across a threshold."""
+    return "" if value is None else str(scoring.round_score(value))
+
+
+def trend_days(review_or_summary: Any, series: list[Any]) -> list[charts.TrendDay]:
+    stored = review_or_summary.days.days
+    result = []
+    for dds in series:
+        day = stored.get(dds.date)
+        filled = Fraction(0)
+        if day is not None and day.scores:
+            filled = Fraction(sum(1 for s in day.scores.values() if s is not None), len(day.scores))
+        result.append(
+            charts.TrendDay(
+                dds.date,
+                dds.score.value,
+                dds.instrument.control_threshold,
+                dds.instrument.remission_threshold,
+                filled,
+            )
+        )
+    return result
+
+
+def markers(records: ClinicalRecords) -> list[charts.Marker]:
+    """Treatment starts and regimen changes, and every corticosteroid start, change or stop."""
+    result = []
+    seen: set[str] = set()
+    for course in records.treatments:
+        what = "Treatment start" if course.drug not in seen else "Regimen change"
+        seen.add(course.drug)
+        result.append(
+            charts.Marker(
+                course.start_date, "treatment", f"{what}: {course.drug}, {course.regimen}"
+            )
+        )
+    for dose in records.doses:
+        result.append(
+            charts.Marker(
+                dose.from_date,
+                "steroid",
+                f"{dose.drug} {dose.mg_per_day} mg/day ({dose.get_route_display()}) "
+                f"from {dose.from_date.isoformat()}",
+            )
+        )
+        if dose.to_date is not None:
+            stop = dose.to_date + datetime.timedelta(days=1)
+            result.append(
+                charts.Marker(stop, "steroid", f"{dose.drug} stopped after {dose.to_date}")
+            )
+    return sorted(result, key=lambda m: m.day)
+
+
+def trend_chart(
+    days: list[charts.TrendDay],
+    marks: list[charts.Marker],
+    chart_id: str,
+    *,
+    width: int = 960,
+    height: int = 280,
+    margins: tuple[int, int] = (120, 92),
+) -> SafeString:
+    values = [d.value for d in days if d.value is not None]
+    gaps = sum(1 for d in days if d.value is None)
+    desc = (
+        f"7-day DDS from {days[0].day.isoformat()} to {days[-1].day.isoformat()}: "
+        + (
+            f"lowest {fmt(min(values))}, highest {fmt(max(values))}, latest "
+            f"{fmt(days[-1].value) or 'not enough data'}. "
+            if values
+            else "no day with enough data. "
+        )
+        + f"{gaps} days without a score are shown as gaps. "
+        + f"Control threshold {float(days[-1].control):g}, remission {float(days[-1].remission):g}."
+    )
+    return charts.dds_trend(
+        days,
+        marks,
+        chart_id=chart_id,
+        title="7-day DDS",
+        desc=desc,
+        width=width,
+        height=height,
+        margins=margins,
+    )
+
+
+def steroid_rows(review: Review) -> list[tuple[datetime.date, Decimal | None]]:
+    """The steroid change points from the first recorded dose on."""
+    points = review.steroid_points()
+    while points and points[0][1] is None:
+        points.pop(0)
+    return points
+
+
+def patient_context(review: Review, language: str) -> dict[str, Any]:
+    """Charts and tables of the patient page."""
+    days = trend_days(review, review.series)
+    marks = markers(review.records)
+    heat_days = [
+        review.heat_start + datetime.timedelta(days=i)
+        for i in range((review.today - review.heat_start).days + 1)
+    ]
+    items = review.heat_items(language)
+    heat_scores = {
+        day: stored.scores
+        for day, stored in review.days.days.items()
+        if review.heat_start <= day <= review.today
+    }
+    return {
+        "review": review,
+        "ranges": RANGE_LABELS,
+        "trend": trend_chart(days, marks, "trend"),
+        "trend_days": days,
+        "markers": [m for m in marks if review.start <= m.day <= review.today],
+        "heat_map": charts.heat_map(
+            items,
+            heat_days,
+            heat_scores,
+            chart_id="heat",
+            title="Item scores by day",
+            desc="Each row is a diary item, each column a day; darker is a higher score (0-4). "
+            "White columns are days without an entry. The table after the chart summarises it.",
+        ),
+        "heat_summary": _heat_summary(items, heat_scores),
+        "steroid": _steroid_chart(review),
+        "steroid_points": steroid_rows(review),
+        "measure_panels": _measure_panels(review),
+        "latest_words": status_words(review.latest.score.status),
+    }
+
+
+def _heat_summary(
+    items: list[tuple[str, str]], scores: dict[datetime.date, dict[str, int | None]]
+) -> list[dict[str, Any]]:
+    rows = []
+    for code, label in items:
+        values = [s for day in scores.values() if (s := day.get(code)) is not None]
+        rows.append(
+            {
+                "label": label,
+                "scored": len(values),
+                "mean": fmt(Fraction(sum(values), len(values))) if values else "",
+                "severe": sum(1 for v in values if v >= 3),
+            }
+        )
+    return rows
+
+
+def _steroid_chart(review: Review) -> SafeString | None:
+    if not review.records.doses:
+        return None
+    points = [charts.Point(day, value) for day, value in review.steroid_points()]
+    return charts.measure_chart(
+        points,
+        review.start,
+        review.today,
+        chart_id="steroid",
+        title="Corticosteroid, prednisone-equivalent mg/kg/day",
+        desc="A step line: each dose holds until the next change. The dashed line is "
+        "0.15 mg/kg/day, the steroid response criterion. Values are listed in the table below.",
+        unit="mg/kg/day",
+        step=True,
+        reference=(STEROID_RESPONSE_MG_PER_KG, "0.15"),
+        colour=charts.STEROID,
+        height=140,
+    )
+
+
+MEASURES = {
+    "pga": ("PGA (0-10)", "points", 10.0),
+    "weight": ("Weight (kg)", "kg", None),
+    "height": ("Height (cm)", "cm", None),
+}
+
+
+def _measure_panels(review: Review) -> list[tuple[str, SafeString | None, list[Any]]]:
+    """(title, chart, points in range) for PGA, weight and height."""
+    records = review.records
+    panels = []
+    for kind, values in (
+        ("pga", [(p.date, p.score) for p in records.pgas]),
+        ("weight", sorted(records.weights.items())),
+        ("height", sorted(records.heights.items())),
+    ):
+        shown = [(day, value) for day, value in values if review.start <= day <= review.today]
+        panels.append((MEASURES[kind][0], _measure(review, kind, shown), shown))
+    return panels
+
+
+def _measure(
+    review: Review, kind: str, values: list[tuple[datetime.date, Decimal]]
+) -> SafeString | None:
+    shown = [charts.Point(day, value) for day, value in values]
+    if not shown:
+        return None
+    title, unit, top = MEASURES[kind]
+    return charts.measure_chart(
+        shown,
+        review.start,
+        review.today,
+        chart_id=kind,
+        title=title,
+        desc=f"{len(shown)} values; listed in the table below.",
+        unit=unit,
+        y_max=top,
+        width=440,
+        height=170,
+        margins=(40, 16),
+    )
+
+
+def summary_context(summary: Summary, index: int = 0) -> dict[str, Any]:
+    """The summary with its 12-week trend chart (ids unique per summary on a printed day)."""
+    days = trend_days(summary, summary.trend)
+    return {
+        "s": summary,
+        "trend": trend_chart(
+            days,
+            markers(summary.records),
+            f"trend-{index}",
+            width=760,
+            height=180,
+            margins=(40, 92),
+        ),
+        "status_words": status_words(summary.dds_7.score.status),
+    }
