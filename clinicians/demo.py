@@ -226,6 +226,8 @@ class DemoAccount:
 
 def seed(now: datetime.datetime | None = None) -> list[DemoAccount]:
     """Create or top up the demo data; return every demo account with a fresh password."""
+    from clinicians.demo_records import seed_records
+
     now = now or timezone.now()
     with (
         audit_context(role=ROLE_SYSTEM, reason="demo data", origin="command:seed_demo"),
@@ -243,6 +245,7 @@ def seed(now: datetime.datetime | None = None) -> list[DemoAccount]:
                     defaults={"relationship": relationship},
                 )
             _diaries(spec, patient, users[spec.carers[0][0]], now)
+            seed_records(spec, patient, users, now)
         site_admin = DemoAccount("site-admin", secrets.token_urlsafe(12), "site_admin", None)
         _superuser(site_admin)
     by_clinic = {p: [s.reference for s in PATIENTS if s.reference[:3] == p] for p in clinics}
