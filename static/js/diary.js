@@ -19,6 +19,8 @@
   var wordsNode = document.getElementById("queue-words");
   var words = wordsNode ? JSON.parse(wordsNode.textContent) : {};
   var flushing = null;
+  var again = false;
+  var retryLater = false, retryTimer = null, retryDelay = 2000;
   var notes = [];  /* lines that stay above the queue's own lines until the page changes */
 
   function load() {
@@ -59,10 +61,15 @@
       pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds()) +
       sign + pad(Math.floor(off / 60)) + ":" + pad(off % 60);
   }
+  /* The server's words for a day: "Saturday 21 November", "11月21日(土)". */
   function dayWords(iso) {
     var lang = (cfg && cfg.lang) || document.documentElement.lang || "en";
     var d = new Date(iso + "T12:00:00Z");
-    return new Intl.DateTimeFormat(lang, { weekday: "long", day: "numeric", month: "long", timeZone: "UTC" }).format(d);
+    if (lang === "ja") {
+      var short = new Intl.DateTimeFormat("ja", { weekday: "short", timeZone: "UTC" }).format(d);
+      return (d.getUTCMonth() + 1) + "月" + d.getUTCDate() + "日(" + short + ")";
+    }
+    return new Intl.DateTimeFormat("en-GB", { weekday: "long", day: "numeric", month: "long", timeZone: "UTC" }).format(d);
   }
   function dayUrl(item) { return item.dayUrl.replace("0000-00-00", item.body.date); }
 
@@ -144,7 +151,7 @@
         status: "pending", at: new Date().toISOString()
       };
       store(queue);
-      (flushing ? flushing.then(flush) : flush()).then(function () {
+      flush().then(function () {
         var item = load()[key];
         if (item && (item.status === "sent" || item.status === "conflict")) {
           if (item.status === "sent") update(key, { shown: true });
@@ -177,8 +184,10 @@
           update(item.key, { status: "rejected", detail: problemText(problem) });
         });
       }
-      update(item.key, { note: s === 401 || s === 403 ? "signin" : "" });
-    }, function () { /* no connection: stays queued */ });
+      var signedOut = s === 401 || s === 403;
+      update(item.key, { note: signedOut ? "signin" : "" });
+      if (!signedOut) retryLater = true;  // 429, 5xx: the server asked for patience
+    }, function () { retryLater = true; /* no connection: stays queued */ });
   }
 
   /* RFC 9457 problem details: the detail, then each field's message. */
@@ -189,16 +198,34 @@
     return parts.length ? parts.join(" ") : (problem.detail || "");
   }
 
+  /* Send every pending entry of this user, one after another. A call while a round is on its
+   * way (the connection came back meanwhile) runs one more round after it, never in parallel. */
   function flush() {
-    if (flushing) return flushing;
+    if (flushing) {
+      again = true;
+      return flushing;
+    }
+    again = false;
+    retryLater = false;
     var pending = user ? mine().filter(function (item) { return item.status === "pending"; }) : [];
     flushing = pending.reduce(function (chain, item) {
       return chain.then(function () { return send(item); });
     }, Promise.resolve()).then(function () {
       flushing = null;
+      if (again) return flush();
       render();
+      scheduleRetry();
     });
     return flushing;
+  }
+
+  /* One bar of signal: a failed round is tried again while the page is open, waiting twice
+   * as long each time (2 s up to a minute); a successful round starts again from 2 s. */
+  function scheduleRetry() {
+    clearTimeout(retryTimer);
+    if (!retryLater) { retryDelay = 2000; return; }
+    retryTimer = setTimeout(function () { if (navigator.onLine) flush(); else scheduleRetry(); }, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, 60000);
   }
 
   /* ---- showing the queue ------------------------------------------------------------- */
@@ -340,7 +367,10 @@
   rollOver();
   render();
   flush();
-  window.addEventListener("online", function () { flush(); });
+  window.addEventListener("online", function () {
+    notes = notes.filter(function (text) { return text !== words.offline; });
+    flush();
+  });
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "visible" && navigator.onLine) flush();
   });

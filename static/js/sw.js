@@ -5,7 +5,7 @@
  * failed or very slow network the copy kept from the last visit is shown (the page's script
  * moves a kept "today" page on to the day offered now). Assets: kept at install and served
  * from the cache when the network fails. The API, the admin and every non-GET request go to
- * the network untouched: entries are queued by the page's script, never here. */
+ * the network unchanged: entries are queued by the page's script, never here. */
 /* global VERSION, ASSETS */
 "use strict";
 var ASSET_CACHE = "ifn-diary-assets-" + VERSION;
@@ -30,11 +30,15 @@ self.addEventListener("activate", function (event) {
 self.addEventListener("fetch", function (event) {
   var request = event.request;
   var url = new URL(request.url);
-  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (url.origin !== self.location.origin || url.pathname === "/sw.js") return;
   if (request.mode === "navigate") {
-    event.respondWith(page(request, url));
-  } else if (url.pathname.indexOf("/static/") === 0) {
+    if (request.method === "GET") event.respondWith(page(request, url));
+  } else if (request.method === "GET" && url.pathname.indexOf("/static/") === 0) {
     event.respondWith(asset(request));
+  } else {
+    // Everything else (the API's POSTs included) goes straight to the network, from here
+    // rather than by falling through, so it meets exactly the same connection as the pages.
+    event.respondWith(fetch(request));
   }
 });
 
@@ -67,7 +71,11 @@ function page(request, url) {
     }
     return response;
   });
-  var kept = caches.open(PAGES).then(function (cache) {
+  // caches.has first: opening would re-create the store that sign-out deleted.
+  var kept = caches.has(PAGES).then(function (has) {
+    return has ? caches.open(PAGES) : null;
+  }).then(function (cache) {
+    if (!cache) return undefined;
     return cache.match(request, { ignoreSearch: true }).then(function (hit) {
       if (hit) return hit;
       if (url.pathname === "/") return cache.match(LAST);
