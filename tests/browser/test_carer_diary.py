@@ -5,6 +5,7 @@ offline; a day saved elsewhere meanwhile; two children; Japanese."""
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from typing import Any
 
@@ -65,6 +66,13 @@ def queued(page: Any) -> list[dict[str, Any]]:
     )
 
 
+def snap(page: Any, name: str) -> None:
+    """A full-page screenshot into $SCREENSHOT_DIR, when set (to look at what a carer sees)."""
+    folder = os.environ.get("SCREENSHOT_DIR")
+    if folder:
+        page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
+
+
 def entry_count(patient: Any) -> int:
     return DiaryEntry.objects.filter(patient=patient).count()
 
@@ -97,7 +105,7 @@ def test_sign_in_record_an_evening_and_see_the_confirmation_and_chart(phone, cas
     }
     assert str(version.temperature_c) == "38.7" and version.notes == "Tired after school"
     assert version.captured_at is not None
-    page.screenshot(path="/tmp/carer-saved.png", full_page=True)
+    snap(page, "carer-saved")
 
 
 def test_double_tap_on_save_stores_one_entry(phone, cast):
@@ -211,7 +219,7 @@ def test_a_carer_of_two_children_switches_between_them(phone, cast):
     children.get_by_role("link", name=first.display_name).click()
     page.wait_for_url(f"**/diary/{first.pk}/history/")
     assert current.count() == 1
-    page.screenshot(path="/tmp/carer-history.png", full_page=True)
+    snap(page, "carer-history")
 
 
 def test_the_diary_in_japanese(japanese_phone, cast):
@@ -226,7 +234,7 @@ def test_the_diary_in_japanese(japanese_phone, cast):
     page.get_by_label("または今日の最高体温を入力(°C)").fill("38.0")
     assert group.get_by_role("radio", name="1 微熱").is_checked()
     assert "リアルタイム" in page.get_by_role("note").inner_text()
-    page.screenshot(path="/tmp/carer-ja.png", full_page=True)
+    snap(page, "carer-ja")
     page.get_by_role("button", name="保存").click()
     page.get_by_role("heading", name=f"{words}の記録を保存しました").wait_for()
     assert page.get_by_role("img", name="今週の7日間スコア").is_visible()
