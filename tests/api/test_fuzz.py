@@ -20,7 +20,9 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -108,7 +110,17 @@ def targets(cast):
 
 @pytest.fixture
 def fuzz_settings(settings):
+    """The WSGI app as the test client runs it: its host allowed, the test's connection kept.
+
+    Django closes "old" connections around each request; inside a test's transaction that
+    would close the connection holding it (the test client disconnects the same handlers).
+    """
     settings.ALLOWED_HOSTS = ["localhost", "testserver"]
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.mark.parametrize("identity", ["carer", "clinician"])
