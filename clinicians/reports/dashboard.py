@@ -184,7 +184,8 @@ def _alert_counts(ids: list[int]) -> dict[int, dict[str, int]]:
     return counts
 
 
-_STATUS_ORDER = {"active": 0, "controlled": 1, "remission": 2, "insufficient": 3}
+# After active, "not enough data" comes next: a patient whose status is unknown may be worse.
+_STATUS_ORDER = {"active": 0, "insufficient": 1, "controlled": 2, "remission": 3}
 _FAR = datetime.datetime.max.replace(tzinfo=datetime.UTC)
 
 
