@@ -90,7 +90,7 @@ def patient_bundle(
         resources += _observations(patient, versions, latest, current, end, urls)
     return {
         "resourceType": "Bundle",
-        "id": f"ifn-diary-{patient.reference}",
+        "id": f"ifn-diary-{_patient_id(patient)}",
         "type": "collection",
         "timestamp": now.astimezone(datetime.UTC).isoformat(),
         "entry": [{"fullUrl": urls.full(r), "resource": r} for r in resources],

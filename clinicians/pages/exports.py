@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -23,6 +24,11 @@ from diary.days import DayRules
 from diary.models import DiaryEntry, Patient
 
 ROWS = ("versions", "days")
+
+
+def _filename(*parts: str) -> str:
+    """A download name from safe characters only (references and prefixes are free text)."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", "-".join(("ifn-diary", *parts)))
 
 
 def _rows(request: HttpRequest) -> str:
@@ -58,7 +64,7 @@ def patient_csv(request: HttpRequest, patient_id: int) -> StreamingHttpResponse:
     rows = _rows(request)
     record_access(user=request.user, patient_ids=[patient.pk], what=f"export_csv_{rows}")
     today = DayRules.for_patient(patient).offered_day(timezone.now())
-    return _csv([patient], rows, f"ifn-diary-{patient.reference}-{rows}.csv", today)
+    return _csv([patient], rows, _filename(patient.reference, f"{rows}.csv"), today)
 
 
 @require_GET
@@ -79,7 +85,7 @@ def clinic_csv(request: HttpRequest) -> StreamingHttpResponse:
     )
     now = timezone.now()
     today = max((DayRules.for_patient(p).offered_day(now) for p in patients), default=now.date())
-    return _csv(patients, rows, f"ifn-diary-{clinic.reference_prefix}-{rows}.csv", today)
+    return _csv(patients, rows, _filename(clinic.reference_prefix, f"{rows}.csv"), today)
 
 
 @require_GET
@@ -97,7 +103,8 @@ def patient_fhir(request: HttpRequest, patient_id: int) -> HttpResponse:
     response = HttpResponse(
         json.dumps(bundle, ensure_ascii=False, indent=1), content_type="application/fhir+json"
     )
-    response["Content-Disposition"] = f'attachment; filename="ifn-diary-{patient.reference}.json"'
+    name = _filename(patient.reference, "fhir.json")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store"
     return response
 
