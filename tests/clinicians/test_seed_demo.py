@@ -37,10 +37,11 @@ def test_seed_demo_builds_the_demo_world_and_prints_usable_logins(db, client):
 
     carer = next(a for a in carers if len(a["patients"]) == 2)
     assert client.login(username=carer["username"], password=carer["password"])
-    page = client.get("/")
+    page = client.get("/", follow=True)  # a carer lands on tonight's diary
     assert page.status_code == 200
     for reference in carer["patients"]:
-        assert reference.encode() in page.content
+        name = Patient.objects.get(reference=reference).display_name
+        assert name.encode() in page.content  # both children in the switcher
 
 
 def test_the_diaries_are_plausible_six_months(db):
