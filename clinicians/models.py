@@ -167,7 +167,8 @@ class PatientEvaluation(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["patient", "date"], name="evaluation_one_per_day"),
+            # Date first: the night's queries ask for one day's evaluations.
+            models.UniqueConstraint(fields=["date", "patient"], name="evaluation_one_per_day"),
         ]
 
     def __str__(self) -> str:

@@ -27,7 +27,7 @@ from clinicians.nightly.reads import unevaluated_patients, zones_by_clinic
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 250
+BATCH_SIZE = 500
 CATCH_UP_DAYS = 14
 # Work handed out longer ago than this and not finished is handed out again; duplicates are
 # harmless (each step is idempotent), so this only bounds how long lost work waits.
