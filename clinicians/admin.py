@@ -6,7 +6,9 @@ from clinicians.models import (
     Appointment,
     Clinic,
     ClinicMembership,
+    EmailClaim,
     Measurement,
+    NightRun,
     PGAAssessment,
     RecordAccess,
     SteroidDose,
@@ -53,3 +55,30 @@ class RecordAccessAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The nightly job's records: to look at (missed nights, unsent emails), never to edit."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(NightRun)
+class NightRunAdmin(ReadOnlyAdmin):
+    list_display = ("date", "clinic", "started_at", "evaluated_at", "completed_at", "alerts_opened")
+    list_filter = ("clinic",)
+    date_hierarchy = "date"
+
+
+@admin.register(EmailClaim)
+class EmailClaimAdmin(ReadOnlyAdmin):
+    list_display = ("kind", "recipient", "date", "status", "attempts", "last_error", "sent_at")
+    list_filter = ("kind", "status")
+    date_hierarchy = "date"

@@ -4,8 +4,8 @@
 email is in the recipient's language (English or Japanese) and carries no patient name, no
 score and no note: a pseudonymous reference, what happened and a link.
 
-The clinician's link points at ``CLINICIAN_PATIENT_PATH`` (the clinician's patient page, with
-its alerts); carers' links go to their diary pages.
+The clinician's link points at the clinician's patient page (``clinic:patient``, with the
+patient's alerts to acknowledge and resolve); carers' links go to their diary pages.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 import scoring
 
-CLINICIAN_PATIENT_PATH = "/clinic/patients/{patient_id}/"
 LANGUAGES = ("en", "ja")
 WEEKDAYS = {
     "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
@@ -69,7 +69,7 @@ def alert_digest(to: Any, *, day: datetime.date, lines: Sequence[Any]) -> EmailM
         {
             "reference": line.reference,
             "rule": rule_label(line.rule, language),
-            "url": settings.SITE_URL + CLINICIAN_PATIENT_PATH.format(patient_id=line.patient_id),
+            "url": settings.SITE_URL + reverse("clinic:patient", args=[line.patient_id]),
         }
         for line in lines
     ]

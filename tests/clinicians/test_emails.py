@@ -9,7 +9,7 @@ import datetime
 import re
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -322,3 +322,23 @@ def test_health_is_ok_over_http_when_the_nights_completed(cast, client):
     response = client.get(reverse("nightly_health"))
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "ok"
+
+
+# --- commands and admin ---------------------------------------------------------------------
+
+
+def test_the_commands_run_the_same_services(cast, smtp, capsys):
+    call_command("run_nightly", "--sync")
+    assert NightRun.objects.filter(completed_at__isnull=False).count() == 2
+    assert "night of" in capsys.readouterr().out
+    call_command("send_reminders", "--sync")
+    assert "evening reminder(s) claimed" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="is due for clinic"):
+        call_command("run_nightly", "--date", "2999-01-01")
+
+
+def test_operators_can_see_the_nights_and_emails_in_the_admin(cast, client, admin_user):
+    runs.start_due_nights(AFTER)
+    client.force_login(admin_user)
+    assert client.get("/admin/clinicians/nightrun/").status_code == 200
+    assert client.get("/admin/clinicians/emailclaim/").status_code == 200
