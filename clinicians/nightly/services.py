@@ -1,7 +1,10 @@
 """Evaluate patients' diary days with ``scoring.evaluate_alerts`` and store the alerts.
 
-The diaries are read through ``diary.selectors.diary_days`` and ``current_instruments``, the
-same reads the pages score with, one query each per batch. Every evaluated (patient, day) gets
+The diaries are read through ``diary.selectors.versioned_days`` and ``current_instruments``,
+the reads the pages score with, one query each per batch, and each window is scored under the
+pages' rule for mixed instrument versions (the version of the window's newest entry, else the
+patient's current instrument), so an alert agrees with the DDS a clinician sees. Every evaluated
+(patient, day) gets
 a ``PatientEvaluation`` row, so a day is evaluated once however often the night is run. Alerts
 are inserted only where no unresolved alert of the same rule exists; the database's partial
 unique constraint settles a race with another worker. Nothing here sends anything.
@@ -21,9 +24,10 @@ import scoring
 from clinicians.models import Alert, PatientEvaluation
 from clinicians.nightly.reads import diary_start, temperatures_on
 from diary.audit import ROLE_SYSTEM, audit_context
-from diary.instruments import current_instruments
+from diary.days import ONE_DAY
+from diary.instruments import current_instruments, instrument_version
 from diary.models import Patient
-from diary.selectors import diary_days
+from diary.selectors import WINDOW_SPAN, StoredDay, versioned_days
 
 logger = logging.getLogger(__name__)
 
@@ -64,26 +68,63 @@ def evaluate_patients(
 def find_alerts(patients: Sequence[Patient], day: datetime.date) -> Findings:
     """The rules that fire for each patient on ``day``, from three queries for the batch."""
     ids = [patient.pk for patient in patients]
-    instruments = current_instruments(patients)
-    days = diary_days(ids, day - LOOKBACK, day)
+    current = current_instruments(patients)
+    stored = versioned_days(ids, day - LOOKBACK, day)
     temperatures = temperatures_on(ids, day)
-    return {
-        patient.pk: scoring.evaluate_alerts(
-            instruments[patient.pk],
-            _known_items(instruments[patient.pk], days.get(patient.pk, {})),
+    findings = {}
+    for patient in patients:
+        days = stored.get(patient.pk, {})
+        instrument = _governing(patient, current[patient.pk], days, day)
+        findings[patient.pk] = scoring.evaluate_alerts(
+            instrument,
+            _project(instrument, days),
             day,
             temperatures={day: temperatures.get(patient.pk)},
+            previous_status=_previous_status(patient, current[patient.pk], days, day, instrument),
             diary_start=diary_start(patient),
         )
-        for patient in patients
-    }
+    return findings
 
 
-def _known_items(instrument: scoring.Instrument, days: scoring.Days) -> scoring.Days:
-    # An entry captured with an older version of a clinic's diary may hold an item the current
-    # version dropped; it is left out, as the pages do, rather than failing the whole batch.
+def _governing(
+    patient: Patient,
+    current: scoring.Instrument,
+    days: Mapping[datetime.date, StoredDay],
+    day: datetime.date,
+) -> scoring.Instrument:
+    """The instrument the pages score the 7-day window ending ``day`` with."""
+    recent = [d for d in days if day - WINDOW_SPAN <= d <= day]
+    if not recent:
+        return current
+    return instrument_version(patient.disease, days[max(recent)].instrument_version)
+
+
+def _previous_status(
+    patient: Patient,
+    current: scoring.Instrument,
+    days: Mapping[datetime.date, StoredDay],
+    day: datetime.date,
+    instrument: scoring.Instrument,
+) -> scoring.Status | None:
+    """The day before's status when a different version governs it, else None (computed by
+    ``evaluate_alerts`` with the same instrument)."""
+    before = day - ONE_DAY
+    governing = _governing(patient, current, days, before)
+    if governing.version == instrument.version:
+        return None
+    return scoring.dds_on(governing, _project(governing, days), before).status
+
+
+def _project(
+    instrument: scoring.Instrument, days: Mapping[datetime.date, StoredDay]
+) -> scoring.Days:
+    # Items the instrument does not have (an older or newer version's) are left out, as the
+    # pages do; items it has that a day lacks count as blank.
     known = instrument.index
-    return {day: {c: s for c, s in scores.items() if c in known} for day, scores in days.items()}
+    return {
+        day: {code: score for code, score in stored.scores.items() if code in known}
+        for day, stored in days.items()
+    }
 
 
 def _to_evaluate(patient_ids: Sequence[int], day: datetime.date) -> list[Patient]:

@@ -5,13 +5,17 @@ and ``unlinked_patient`` (AGS); clinic B (Asia/Tokyo) with ``other_patient`` (SA
 """
 
 import datetime
+from fractions import Fraction
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+import scoring
 from clinicians.models import Alert, NightRun, PatientEvaluation
 from clinicians.nightly import runs, services
+from diary import instruments
+from diary.models import InstrumentDefinition
 from tests.clinicians.nightly_harness import calm, joined, write_day
 from tests.diary.factories import PatientFactory
 
@@ -235,3 +239,38 @@ def test_a_backfill_runs_the_given_night_and_refuses_one_not_over(cast):
     assert runs.run_night(DAY - datetime.timedelta(days=30), AFTER) == run_ids
     with pytest.raises(runs.NightNotOver):
         runs.run_night(DAY + datetime.timedelta(days=1), AFTER)
+
+
+@pytest.fixture
+def version_7(cast):
+    """Clinic A adopts its own CANDLE diary, version 7, with a control threshold of 0.3."""
+    instruments.instrument_version.cache_clear()
+    derived = scoring.derive_instrument(
+        scoring.instrument_for("CANDLE"), version=7, control_threshold=Fraction(3, 10)
+    )
+
+    def adopt():
+        InstrumentDefinition.objects.create(
+            disease="CANDLE", version=7, clinic=cast.clinic, definition=derived.to_dict()
+        )
+
+    yield adopt
+    instruments.instrument_version.cache_clear()
+
+
+def test_each_window_is_scored_with_the_version_the_pages_use(cast, version_7):
+    # Version 1 entries: every item 0 for 13 days, then 3 on the 18th: 7-day DDS 3/7 = 0.429,
+    # controlled under version 1's threshold (0.5), active under version 7's (0.3).
+    for offset in range(13, 0, -1):
+        write_day(cast.patient, cast.carer, DAY - datetime.timedelta(days=offset), calm(0))
+    write_day(cast.patient, cast.carer, DAY, calm(3))
+    version_7()
+    # The 18th's window holds version 1 entries only: the pages score it with version 1.
+    services.evaluate_patients([cast.patient.pk], DAY, now=AFTER)
+    assert not Alert.objects.exists()
+    # A version 7 entry on the 19th (3 again): 6/7 = 0.857 under version 7, after a day that
+    # was controlled under its own version: the DDS became active.
+    write_day(cast.patient, cast.carer, DAY + datetime.timedelta(1), calm(3))
+    services.evaluate_patients([cast.patient.pk], DAY + datetime.timedelta(1), now=AFTER)
+    assert set(Alert.objects.values_list("rule", flat=True)) == {"above_threshold", "marked_rise"}
+    assert "0.3" in Alert.objects.get(rule="above_threshold").reason
