@@ -71,7 +71,9 @@ def _check_nights(health: NightlyHealth, now: datetime.datetime) -> None:
         if run is None:
             health.problems.append(f"clinic {clinic.pk}: the night of {expected} did not run")
     for (clinic_id, day), run in sorted(runs.items()):
-        if run.completed_at is None and run.dispatched_at < now - GRACE:
+        # Started, not dispatched: a night whose work keeps being handed out again and keeps
+        # failing must still show up.
+        if run.completed_at is None and run.started_at < now - GRACE:
             health.problems.append(f"clinic {clinic_id}: the night of {day} did not complete")
 
 

@@ -55,6 +55,9 @@ def evaluate_patients(
     if not patients:
         return BatchResult(0, 0)
     findings = find_alerts(patients, day)
+    patients = [patient for patient in patients if patient.pk in findings]
+    if not patients:
+        return BatchResult(0, 0)
     try:
         with transaction.atomic(), audit_context(role=ROLE_SYSTEM, origin=ORIGIN):
             return _store(patients, day, findings, now)
@@ -75,14 +78,26 @@ def find_alerts(patients: Sequence[Patient], day: datetime.date) -> Findings:
     for patient in patients:
         days = stored.get(patient.pk, {})
         instrument = _governing(patient, current[patient.pk], days, day)
-        findings[patient.pk] = scoring.evaluate_alerts(
-            instrument,
-            _project(instrument, days),
-            day,
-            temperatures={day: temperatures.get(patient.pk)},
-            previous_status=_previous_status(patient, current[patient.pk], days, day, instrument),
-            diary_start=diary_start(patient),
-        )
+        try:
+            findings[patient.pk] = scoring.evaluate_alerts(
+                instrument,
+                _project(instrument, days),
+                day,
+                temperatures={day: temperatures.get(patient.pk)},
+                previous_status=_previous_status(
+                    patient, current[patient.pk], days, day, instrument
+                ),
+                diary_start=diary_start(patient),
+            )
+        except ValueError as error:
+            # Data the rules refuse: this patient stays unevaluated (the night stays
+            # incomplete and the health check says so); the rest of the batch goes on.
+            logger.error(
+                "nightly: patient %s not evaluated for %s (%s)",
+                patient.pk,
+                day.isoformat(),
+                type(error).__name__,
+            )
     return findings
 
 

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 import scoring
 from clinicians.models import Alert, NightRun, PatientEvaluation
-from clinicians.nightly import runs, services
+from clinicians.nightly import health, runs, services
 from diary import instruments
 from diary.models import InstrumentDefinition
 from tests.clinicians.nightly_harness import calm, joined, write_day
@@ -274,3 +274,23 @@ def test_each_window_is_scored_with_the_version_the_pages_use(cast, version_7):
     services.evaluate_patients([cast.patient.pk], DAY + datetime.timedelta(1), now=AFTER)
     assert set(Alert.objects.values_list("rule", flat=True)) == {"above_threshold", "marked_rise"}
     assert "0.3" in Alert.objects.get(rule="above_threshold").reason
+
+
+def test_a_patient_the_rules_refuse_is_left_out_and_the_night_shows_incomplete(cast, monkeypatch):
+    real = scoring.evaluate_alerts
+    refused = cast.unlinked_patient.pk
+
+    def refusing(instrument, days, day, **kwargs):
+        # Stands in for stored data the rules reject (the database's checks keep it out).
+        if instrument.disease == "AGS":  # the unlinked patient
+            raise ValueError("score 7 for item 'sleep' is outside 0-4")
+        return real(instrument, days, day, **kwargs)
+
+    monkeypatch.setattr(services.scoring, "evaluate_alerts", refusing)
+    runs.start_due_nights(AFTER)
+    assert evaluations(cast.patient) == [DAY]
+    assert evaluations(cast.unlinked_patient) == []
+    assert NightRun.objects.get(clinic=cast.clinic).completed_at is None
+    report = health.nightly_health(AFTER + datetime.timedelta(hours=3))
+    assert f"clinic {cast.clinic.pk}: the night of {DAY} did not complete" in report.problems
+    assert refused not in PatientEvaluation.objects.values_list("patient_id", flat=True)
