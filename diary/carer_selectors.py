@@ -1,6 +1,6 @@
 """Reads behind the carer's pages: one day's entry, the week's and the last four weeks' DDS.
 
-Scores go through ``diary.selectors.diary_days`` and ``scoring`` like every other page, so a
+Scores go through ``diary.selectors.versioned_days`` and ``scoring`` like every other page, so a
 carer sees the same 7-day DDS as the clinic, the API and the nightly job.
 """
 
@@ -14,9 +14,9 @@ from django.db.models import Prefetch
 
 import scoring
 from diary.days import DayRules
-from diary.instruments import current_instrument
+from diary.instruments import current_instrument, instrument_version
 from diary.models import DiaryEntry, EntryVersion, ItemScore, Patient
-from diary.selectors import diary_days, latest_versions
+from diary.selectors import WINDOW_SPAN, latest_versions, versioned_days, versioned_series
 
 WEEK_DAYS = 7
 HISTORY_DAYS = 28
@@ -47,6 +47,7 @@ class Trend:
     instrument: scoring.Instrument
     scores: list[scoring.Score]
     diary: scoring.Days
+    daily: dict[datetime.date, Fraction | None]
 
     @property
     def latest(self) -> scoring.Score:
@@ -74,12 +75,23 @@ def saved_entry(patient: Patient, day: datetime.date) -> SavedEntry | None:
 
 
 def trend(patient: Patient, end: datetime.date, days: int = WEEK_DAYS) -> Trend:
-    """The 7-day DDS on each of the ``days`` days ending on ``end``, oldest first."""
+    """The 7-day DDS on each of the ``days`` days ending on ``end``, oldest first.
+
+    Scored like every other page, with the instrument versions the entries were captured with.
+    """
     instrument = current_instrument(patient)
     start = end - datetime.timedelta(days=days - 1)
-    window_start = start - datetime.timedelta(days=scoring.DDS_WINDOW_DAYS - 1)
-    diary = diary_days([patient.pk], window_start, end).get(patient.pk, {})
-    return Trend(instrument, scoring.dds_series(instrument, diary, start, end), diary)
+    stored = versioned_days([patient.pk], start - WINDOW_SPAN, end).get(patient.pk, {})
+    series = versioned_series(patient.disease, instrument, stored, start, end)
+    diary = {day: dict(day_scores.scores) for day, day_scores in stored.items()}
+    daily = {
+        day: scoring.daily_score(
+            instrument_version(patient.disease, day_scores.instrument_version), day_scores.scores
+        )
+        for day, day_scores in stored.items()
+        if start <= day <= end
+    }
+    return Trend(instrument, [d.score for d in series], diary, daily)
 
 
 def history(patient: Patient, end: datetime.date) -> tuple[Trend, list[HistoryDay]]:
@@ -88,9 +100,9 @@ def history(patient: Patient, end: datetime.date) -> tuple[Trend, list[HistoryDa
     weeks = trend(patient, end, HISTORY_DAYS)
     rows = []
     for score in reversed(weeks.scores):
-        scores = weeks.diary.get(score.end)
-        daily = None if scores is None else scoring.daily_score(weeks.instrument, scores)
-        rows.append(HistoryDay(score.end, scores is not None, daily, score))
+        rows.append(
+            HistoryDay(score.end, weeks.has_entry(score.end), weeks.daily.get(score.end), score)
+        )
     return weeks, rows
 
 

@@ -94,6 +94,17 @@ def cast(db: Any) -> Cast:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_instrument_cache() -> Any:
+    # Instrument versions are cached per process; a test's own InstrumentDefinition rows
+    # (rolled back afterwards) must not leak into the next test.
+    from diary.instruments import instrument_version
+
+    instrument_version.cache_clear()
+    yield
+    instrument_version.cache_clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_test_settings(settings: Any) -> None:
     # Password hashing is deliberately slow; tests hash hundreds of passwords.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -130,3 +141,43 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
             item.add_marker(pytest.mark.postgres)
         if "redis_url" in item.fixturenames:
             item.add_marker(pytest.mark.redis)
+
+
+def verified_device(user: Any) -> Any:
+    """The user's confirmed authenticator (TOTP), created on first use."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+
+
+def sign_in(client: Any, user: Any) -> None:
+    """Sign ``user`` in on the test client; clinic staff also pass two-factor, as after
+    ``/accounts/two-factor/`` (the session records the verified device)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from diary.two_factor import must_use_two_factor
+
+    client.force_login(user)
+    if must_use_two_factor(user):
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = verified_device(user).persistent_id
+        session.save()
+
+
+def api_token(user: Any) -> str:
+    """An API token as ``POST /api/v1/auth/token/`` issues it (after two-factor for staff)."""
+    from rest_framework.authtoken.models import Token
+
+    from diary.two_factor import must_use_two_factor, verified_token
+
+    if must_use_two_factor(user):
+        return str(verified_token(user).key)
+    return str(Token.objects.get_or_create(user=user)[0].key)
+
+
+def current_code(device: Any) -> str:
+    """The code ``device``'s authenticator app shows now."""
+    from django_otp.oath import totp
+
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"

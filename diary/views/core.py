@@ -5,31 +5,25 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from diary.access import is_clinic_staff, patients_for
 from diary.accounts import remember_language, set_language_cookie
-from diary.days import DayRules
-from diary.selectors import latest_dds
 from diary.views.carer import CURRENT_PATIENT_KEY
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Carers go straight to tonight's diary; clinic staff see their patients' 7-day DDS."""
-    patients = list(patients_for(request.user).select_related("clinic"))
-    if patients and not is_clinic_staff(request.user):
-        current = request.session.get(CURRENT_PATIENT_KEY)
-        patient = next((p for p in patients if p.pk == current), patients[0])
-        return redirect("diary_today", patient_id=patient.pk)
-    now = timezone.now()
-    rows = []
-    for patient in patients:
-        day = DayRules.for_patient(patient).offered_day(now)
-        rows.append((patient, latest_dds([patient], day)[patient.pk]))
-    return render(request, "diary/home.html", {"rows": rows})
+    """Clinic staff go to their clinic dashboard; carers straight to tonight's diary."""
+    if is_clinic_staff(request.user):
+        return redirect("clinic:dashboard")
+    patients = list(patients_for(request.user))
+    if not patients:
+        return render(request, "diary/home.html")
+    current = request.session.get(CURRENT_PATIENT_KEY)
+    patient = next((p for p in patients if p.pk == current), patients[0])
+    return redirect("diary_today", patient_id=patient.pk)
 
 
 @require_POST
