@@ -84,12 +84,26 @@ def loaded(patients: int, days: int) -> bool:
     return count == patients and last == NIGHT and first == NIGHT - datetime.timedelta(days - 1)
 
 
-def build(patients: int, days: int) -> None:
-    """Generate the clinics, people and a year of diaries inside PostgreSQL."""
+def build(
+    patients: int,
+    days: int,
+    *,
+    night: datetime.date = NIGHT,
+    zones: list[str] = CLINIC_ZONES,
+    long_every: int = 1,
+    long_days: int = 0,
+) -> None:
+    """Generate the clinics, people and a year of diaries inside PostgreSQL.
+
+    One clinic per entry of ``zones`` (the patients are shared evenly), diaries of ``days``
+    days ending on ``night``; every ``long_every``-th patient gets ``long_days`` days instead
+    when that is longer (the load test's patients with three years of diary).
+    """
     from django.db import connection
 
-    first = NIGHT - datetime.timedelta(days=days - 1)
-    joined = datetime.datetime.combine(first, datetime.time(9), tzinfo=datetime.UTC)
+    first = night - datetime.timedelta(days=days - 1)
+    long_first = night - datetime.timedelta(days=max(days, long_days) - 1)
+    joined = datetime.datetime.combine(long_first, datetime.time(9), tzinfo=datetime.UTC)
     items = ", ".join(
         f"('{disease}', '{code}', {position})"
         for disease, codes in ITEMS.items()
@@ -122,7 +136,7 @@ def build(patients: int, days: int) -> None:
         (
             "memberships",
             "INSERT INTO clinicians_clinicmembership (user_id, clinic_id, role, created_at)"
-            " SELECT %(patients)s + n, (n - 1) %% 10 + 1, 'clinician', %(joined)s"
+            " SELECT %(patients)s + n, (n - 1) %% %(clinics)s + 1, 'clinician', %(joined)s"
             " FROM generate_series(1, 30) AS n",
         ),
         (
@@ -133,7 +147,7 @@ def build(patients: int, days: int) -> None:
             " 'Bench patient ' || n, date '2015-01-01',"
             " (ARRAY['CANDLE', 'SAVI', 'AGS', 'OTHER'])[n %% 4 + 1], c.time_zone, true,"
             " %(joined)s FROM generate_series(1, %(patients)s) AS n"
-            " JOIN clinicians_clinic c ON c.id = (n - 1) %% 10 + 1",
+            " JOIN clinicians_clinic c ON c.id = (n - 1) %% %(clinics)s + 1",
         ),
         (
             "carer links",
@@ -147,7 +161,8 @@ def build(patients: int, days: int) -> None:
             # and every 97th for the last 8 (diary-gap alerts for carers and care teams).
             "INSERT INTO diary_diaryentry (patient_id, date, timeliness, created_at)"
             " SELECT p.id, d::date, 'on_time', d + interval '20 hours'"
-            " FROM diary_patient p CROSS JOIN generate_series(%(first)s::date, %(night)s::date,"
+            " FROM diary_patient p CROSS JOIN generate_series(CASE WHEN p.id %% %(long_every)s = 0"
+            " THEN %(long_first)s ELSE %(first)s END::date, %(night)s::date,"
             " interval '1 day') AS d"
             " WHERE abs(hashtext(p.id || ':' || d::date)) %% 100 >= 8"
             " AND NOT (p.id %% 50 = 0 AND d::date > %(night)s::date - 4)"
@@ -184,10 +199,13 @@ def build(patients: int, days: int) -> None:
     ]
     params = {
         "joined": joined,
-        "zones": CLINIC_ZONES,
+        "zones": zones,
+        "clinics": len(zones),
         "patients": patients,
         "first": first,
-        "night": NIGHT,
+        "long_first": long_first,
+        "long_every": long_every,
+        "night": night,
     }
     for label, sql in steps:
         started = time.perf_counter()

@@ -132,7 +132,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+else:
+    # When PostgreSQL cannot take another connection, fail the request fast (503, see
+    # diary/api/problems.py) rather than hold a gunicorn thread waiting.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+        "DB_CONNECT_TIMEOUT", 5
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Routes the load test's floor view (bench/floor.py); never set in production.
+BENCH_FLOOR = env_bool("BENCH_FLOOR", default=False)
 
 AUTH_USER_MODEL = "diary.User"
 LOGIN_URL = "login"
