@@ -24,7 +24,7 @@ from django.db import connection
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from clinicians.models import Alert, EmailClaim, NightRun, PatientEvaluation
+from clinicians.models import Alert, ClinicMembership, EmailClaim, NightRun, PatientEvaluation
 from clinicians.nightly import health, schedule
 from config.celery import app as celery_app
 from diary.services import Submission, submit_entry
@@ -178,7 +178,7 @@ def test_the_night_run_twice_sends_each_clinician_one_digest_with_only_ids_on_th
             assert secret not in message["raw"]
 
 
-def test_a_worker_killed_mid_send_is_replaced_and_nothing_is_sent_twice(
+def test_a_worker_killed_mid_send_is_replaced_nothing_is_sent_twice_and_a_leaver_hears_nothing(
     cast, services, mailbox, redis_server
 ):
     for n in range(4):
@@ -195,6 +195,9 @@ def test_a_worker_killed_mid_send_is_replaced_and_nothing_is_sent_twice(
     finally:
         first.stop()
     killed_at = mailbox.inbox.count()
+    # Between the night's evaluation and their digest, the last clinician leaves the clinic.
+    leaver = EmailClaim.objects.filter(status="pending").order_by("pk").last().recipient
+    ClinicMembership.objects.filter(user=leaver).delete()
     # The broker hands the killed worker's task to the next worker that starts once the
     # visibility timeout has passed (acks_late: it was never acknowledged).
     time.sleep(int(services.extra["CELERY_VISIBILITY_TIMEOUT"]) + 1)
@@ -207,10 +210,12 @@ def test_a_worker_killed_mid_send_is_replaced_and_nothing_is_sent_twice(
         second.stop()
     assert "succeeded" in second.output() and "'sending'" in second.output()  # redelivered
     counts = digest_counts(mailbox)
-    assert len(counts) == 7  # six staff of clinic A, one of clinic B
+    assert len(counts) == 6  # six staff of clinic A and one of clinic B, less the leaver
     assert set(counts.values()) == {1}, counts
+    assert leaver.email not in counts
     statuses = collections.Counter(EmailClaim.objects.values_list("status", flat=True))
-    assert statuses == {"sent": 6, "sending": 1}
+    assert statuses == {"sent": 5, "sending": 1, "skipped": 1}
+    assert EmailClaim.objects.get(recipient=leaver).status == "skipped"
     # The one interrupted send reached the server but was never confirmed: it is not sent
     # again, and the health check asks a person to look.
     unconfirmed = EmailClaim.objects.get(status="sending")
