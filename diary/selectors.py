@@ -43,9 +43,11 @@ def latest_versions() -> QuerySet[EntryVersion]:
 def _latest_score_rows(
     patient_ids: Iterable[int], start: datetime.date, end: datetime.date
 ) -> QuerySet[ItemScore]:
+    # Filtering on the entry's patient (not the version's) lets PostgreSQL read the window
+    # through the entries' (patient, date) index instead of every version of each patient.
     return ItemScore.objects.filter(
         version__in=latest_versions().filter(
-            patient_id__in=list(patient_ids),
+            entry__patient_id__in=list(patient_ids),
             entry__date__gte=start,
             entry__date__lte=end,
         )
