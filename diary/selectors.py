@@ -43,15 +43,21 @@ def latest_versions() -> QuerySet[EntryVersion]:
 def _latest_score_rows(
     patient_ids: Iterable[int], start: datetime.date, end: datetime.date
 ) -> QuerySet[ItemScore]:
-    # Filtering on the entry's patient (not the version's) lets PostgreSQL read the window
-    # through the entries' (patient, date) index instead of every version of each patient.
-    return ItemScore.objects.filter(
-        version__in=latest_versions().filter(
-            entry__patient_id__in=list(patient_ids),
-            entry__date__gte=start,
-            entry__date__lte=end,
+    # One flat join (score, version, entry) with an anti-join for superseded versions, filtered
+    # on the entry's patient and date: PostgreSQL reads the window through the entries'
+    # (patient, date) index instead of every version of each patient (docs/performance.md).
+    newer = EntryVersion.objects.filter(
+        entry_id=OuterRef("version__entry_id"), number__gt=OuterRef("version__number")
+    )
+    return (
+        ItemScore.objects.filter(
+            version__entry__patient_id__in=list(patient_ids),
+            version__entry__date__gte=start,
+            version__entry__date__lte=end,
         )
-    ).order_by()
+        .filter(~Exists(newer))
+        .order_by()
+    )
 
 
 def diary_days(
