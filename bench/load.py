@@ -49,6 +49,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench import nightly  # noqa: E402  (sets DATABASE_URL and the Django settings module)
 
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")  # the page floors run requests in-process
+os.environ.setdefault("HTTPS", "0")
+
 REDIS_URL = os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/14")
 PASSWORD = "load-test-clinician-password"
 
@@ -92,9 +95,11 @@ def seed(profile: Profile, rebuild: bool) -> datetime.date:
         cursor.execute(META)
         cursor.execute("SELECT patients, night FROM bench_load_meta")
         meta = cursor.fetchone()
-    if meta and meta[0] == profile.patients and not rebuild:
-        return meta[1]
     night = datetime.datetime.now(datetime.UTC).date() - datetime.timedelta(days=1)
+    # Diaries that end more than the back-fill window ago leave no evening to submit for.
+    fresh = meta and meta[1] >= night - datetime.timedelta(days=2)
+    if meta and meta[0] == profile.patients and fresh and not rebuild:
+        return meta[1]
     print(f"Building {profile.patients:,} patients × {profile.days} days in {LOAD_URL} ...")
     nightly.build(
         profile.patients,
@@ -147,23 +152,32 @@ def prepare(night: datetime.date, data_path: Path) -> None:
 
     with connection.cursor() as cursor:
         cursor.execute(CREATE)
+    clinicians = _clinicians()
+    write_data(night, data_path, clinicians)
+
+
+def write_data(night: datetime.date, path: Path, clinicians: list[dict[str, object]]) -> None:
+    """What locust needs; carers who already sent a diary in an earlier phase are left out."""
     data = {
         "first_free_day": (night + datetime.timedelta(days=1)).isoformat(),
-        "carers": _carers(),
-        "clinicians": _clinicians(),
+        "carers": _carers(night),
+        "clinicians": clinicians,
         "session_cookie": _session_cookie_name(),
     }
-    data_path.write_text(json.dumps(data))
+    path.write_text(json.dumps(data))
 
 
-def _carers() -> list[dict[str, object]]:
+def _carers(night: datetime.date) -> list[dict[str, object]]:
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT c.patient_id, t.key, p.time_zone, p.disease FROM diary_carerlink c"
             " JOIN authtoken_token t ON t.user_id = c.carer_id"
-            " JOIN diary_patient p ON p.id = c.patient_id ORDER BY c.patient_id"
+            " JOIN diary_patient p ON p.id = c.patient_id WHERE NOT EXISTS (SELECT 1 FROM"
+            " diary_diaryentry e WHERE e.patient_id = p.id AND e.date > %s)"
+            " ORDER BY c.patient_id",
+            [night],
         )
         return [
             {"patient": pk, "token": key, "zone": zone, "items": nightly.ITEMS[disease]}
@@ -243,34 +257,38 @@ def stack_env(port: int) -> dict[str, str]:
     }
 
 
-def _redis_answers() -> None:
+def _redis_answers(url: str) -> None:
     import redis
 
     try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
+        redis.Redis.from_url(url, socket_connect_timeout=3).ping()
     except redis.RedisError as error:
-        raise SystemExit(f"Redis does not answer at {REDIS_URL}: {error}") from None
+        raise SystemExit(f"Redis does not answer at {url}: {error}") from None
 
 
 class Stack:
     """gunicorn and one Celery worker on loopback, stopped on exit."""
 
-    def __init__(self, port: int, log_dir: Path) -> None:
+    def __init__(
+        self, port: int, log_dir: Path, *, extra: dict[str, str] | None = None, worker: bool = True
+    ) -> None:
         self.port, self.log_dir, self.processes = port, log_dir, []
+        self.extra, self.worker = extra or {}, worker
 
     def __enter__(self) -> Stack:
-        env, bin_dir = stack_env(self.port), Path(sys.executable).parent
-        _redis_answers()
+        env, bin_dir = stack_env(self.port) | self.extra, Path(sys.executable).parent
+        _redis_answers(env["REDIS_URL"])
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
             cwd=ROOT, env=env, check=True,
         )  # fmt: skip
         self._start([bin_dir / "gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi"], env)
-        self._start(
-            [bin_dir / "celery", "-A", "config", "worker", "--concurrency", "1",
-             "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
-            env,
-        )  # fmt: skip
+        if self.worker:
+            self._start(
+                [bin_dir / "celery", "-A", "config", "worker", "--concurrency", "1",
+                 "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
+                env,
+            )  # fmt: skip
         self.wait_ready()
         return self
 
@@ -451,7 +469,9 @@ def main() -> int:
         users = 20 if args.smoke else 25
         phases.append(("evening", users, args.seconds or (30 if args.smoke else 120),
                        ["CarerUser", "ClinicianUser"]))  # fmt: skip
+        clinicians = json.loads(data.read_text())["clinicians"]
         for tag, count, seconds, classes in phases:
+            write_data(night, data, clinicians)
             rows, result = run_locust(stack, count, seconds, classes, work, data, tag)
             print_figures(f"{tag}: {count} users, {seconds} s ({', '.join(classes)})", rows)
             figures[tag], _ = {f.name: f for f in rows}, results.append(result)

@@ -104,6 +104,11 @@ def build(
     first = night - datetime.timedelta(days=days - 1)
     long_first = night - datetime.timedelta(days=max(days, long_days) - 1)
     joined = datetime.datetime.combine(long_first, datetime.time(9), tzinfo=datetime.UTC)
+    columns, values, defaults = _other_columns(
+        "diary.User",
+        "id password is_superuser username first_name last_name email is_staff is_active"
+        " date_joined language last_login",
+    )
     items = ", ".join(
         f"('{disease}', '{code}', {position})"
         for disease, codes in ITEMS.items()
@@ -127,11 +132,11 @@ def build(
         ),
         (
             "users",
-            "INSERT INTO diary_user (id, password, is_superuser, username, first_name,"
-            " last_name, email, is_staff, is_active, date_joined, language)"
+            "INSERT INTO diary_user (id, password, is_superuser, username, first_name,"  # noqa: S608
+            f" last_name, email, is_staff, is_active, date_joined, language{columns})"
             " SELECT n, '!', false, 'bench-user-' || n, '', '', 'bench-user-' || n"
             " || '@example.org', false, true, %(joined)s, CASE WHEN n %% 3 = 0 THEN 'ja'"
-            " ELSE 'en' END FROM generate_series(1, %(patients)s + 30) AS n",
+            f" ELSE 'en' END{values} FROM generate_series(1, %(patients)s + 30) AS n",
         ),
         (
             "memberships",
@@ -206,6 +211,7 @@ def build(
         "long_first": long_first,
         "long_every": long_every,
         "night": night,
+        **defaults,
     }
     for label, sql in steps:
         started = time.perf_counter()
@@ -215,6 +221,20 @@ def build(
             else:
                 cursor.execute(sql, params)
         print(f"  {label:<12} {time.perf_counter() - started:6.1f} s", flush=True)
+
+
+def _other_columns(model: str, given: str) -> tuple[str, str, dict[str, object]]:
+    """Columns of ``model`` the loader does not set (added since), filled with their defaults."""
+    from django.apps import apps
+
+    fields = [
+        f
+        for f in apps.get_model(model)._meta.concrete_fields
+        if f.column not in given.split() and not f.null
+    ]
+    columns = "".join(f", {f.column}" for f in fields)
+    values = "".join(f", %(default_{f.column})s" for f in fields)
+    return columns, values, {f"default_{f.column}": f.get_default() for f in fields}
 
 
 def patient_batches() -> list[list[int]]:

@@ -15,12 +15,14 @@ drf-problems has not been released since 2022), so it is a small handler of our 
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views import defaults
@@ -37,6 +39,7 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 API_PREFIX = "/api/"
 MAX_BODY_BYTES = 64 * 1024
 _MAX_ERRORS = 50
+RETRY_AFTER_SECONDS = 30
 _MAX_FIELD_CHARS = 80
 
 
@@ -259,9 +262,27 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if isinstance(sys.exc_info()[1], OperationalError):
+        return database_unavailable(request)
     if _is_api(request):
         return _json_problem(request, 500, "Something went wrong on our side.")
     return defaults.server_error(request)
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After when PostgreSQL cannot be reached or takes no more connections.
+
+    Django calls ``handler500`` inside its ``except`` block, so the exception is at hand. The
+    answer says "try again" without touching the database: the phone's offline queue keeps an
+    entry answered 503 and sends it again later (docs/carer.md).
+    """
+    detail = "The service is busy; nothing was saved. Try again in a minute."
+    if _is_api(request):
+        response: HttpResponse = _json_problem(request, 503, detail)
+    else:
+        response = HttpResponse(detail, status=503, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 # --- documentation ---------------------------------------------------------------------------
