@@ -222,6 +222,8 @@ class DemoAccount:
     role: str
     clinic: str | None
     patients: list[str] = field(default_factory=list)
+    # Base32 key of the account's authenticator (staff and the site admin; carers have none).
+    totp_secret: str | None = None
 
 
 def seed(now: datetime.datetime | None = None) -> list[DemoAccount]:
@@ -247,7 +249,10 @@ def seed(now: datetime.datetime | None = None) -> list[DemoAccount]:
             _diaries(spec, patient, users[spec.carers[0][0]], now)
             seed_records(spec, patient, users, now)
         site_admin = DemoAccount("site-admin", secrets.token_urlsafe(12), "site_admin", None)
-        _superuser(site_admin)
+        users[site_admin.username] = _superuser(site_admin)
+        for account in [*accounts, site_admin]:
+            if account.role != "carer":
+                account.totp_secret = _fresh_authenticator(users[account.username])
     by_clinic = {p: [s.reference for s in PATIENTS if s.reference[:3] == p] for p in clinics}
     for account in accounts:
         if account.clinic:
@@ -297,13 +302,25 @@ def _user(account: DemoAccount) -> Any:
     return user
 
 
-def _superuser(account: DemoAccount) -> None:
+def _fresh_authenticator(user: Any) -> str:
+    """A new confirmed TOTP device for a demo staff account; returns its base32 key."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from diary.two_factor import base32_secret
+
+    TOTPDevice.objects.filter(user=user).delete()
+    device = TOTPDevice.objects.create(user=user, name="demo authenticator", confirmed=True)
+    return base32_secret(device)
+
+
+def _superuser(account: DemoAccount) -> Any:
     user, _ = get_user_model().objects.get_or_create(
         username=account.username,
         defaults={"is_staff": True, "is_superuser": True, "email": "site-admin@example.org"},
     )
     user.set_password(account.password)
     user.save(update_fields=["password"])
+    return user
 
 
 def _patient(spec: DemoPatient, clinic: Clinic) -> Patient:

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
+from django.utils.crypto import salted_hmac
 
 from diary.audit import history
 
@@ -62,9 +63,34 @@ class User(AbstractUser):
     """Anyone who signs in: carers, clinicians and clinic admins (roles come from links)."""
 
     language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
+    session_epoch = models.PositiveIntegerField(
+        default=0, help_text="Raised at sign-out: every session signed in before it ends."
+    )
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Django checks this hash on every request: a new password or a new epoch (sign-out
+        # on any device) ends every other session of this user.
+        return salted_hmac(
+            "diary.User.get_session_auth_hash",
+            f"{self.password}:{self.session_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+
+class VerifiedToken(models.Model):
+    """An API token issued after a two-factor check; staff tokens without one are refused."""
+
+    token = models.OneToOneField(
+        "authtoken.Token", on_delete=models.CASCADE, primary_key=True, related_name="verified"
+    )
+    verified_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"token of user {self.token.user_id} verified at {self.verified_at:%Y-%m-%d %H:%M}"
 
 
 class Patient(models.Model):

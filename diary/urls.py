@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from diary.views import accounts, app, carer, core
+from diary.views import accounts, app, carer, core, two_factor
 
 urlpatterns = [
     path("", core.home, name="home"),
@@ -16,7 +16,24 @@ urlpatterns = [
     path("manifest.webmanifest", app.manifest, name="manifest"),
     path("accounts/login/", accounts.SignInView.as_view(), name="login"),
     path("invite/<str:token>/", accounts.accept_invitation, name="accept_invitation"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", accounts.SignOutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(success_url="/accounts/password/done/"),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("accounts/two-factor/", two_factor.verify, name="two_factor_verify"),
+    path("accounts/two-factor/setup/", two_factor.setup, name="two_factor_setup"),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        two_factor.recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
     path(
         "accounts/password-reset/",
         auth_views.PasswordResetView.as_view(

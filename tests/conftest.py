@@ -156,13 +156,15 @@ def sign_in(client: Any, user: Any) -> None:
     ``/accounts/two-factor/`` (the session records the verified device)."""
     from django_otp import DEVICE_ID_SESSION_KEY
 
+    from diary.security import start_signed_in_session
     from diary.two_factor import must_use_two_factor
 
     client.force_login(user)
+    session = client.session
+    start_signed_in_session(session, user)
     if must_use_two_factor(user):
-        session = client.session
         session[DEVICE_ID_SESSION_KEY] = verified_device(user).persistent_id
-        session.save()
+    session.save()
 
 
 def api_token(user: Any) -> str:

@@ -319,6 +319,7 @@ _DESCRIPTIONS = {
     413: "The request body is too large.",
     415: "The body is not application/json.",
     422: "The Idempotency-Key was already used with a different body.",
+    429: "Too many failed sign-ins for this username: try again after the cool-off.",
 }
 
 

@@ -16,6 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 import scoring
+from diary import two_factor
 from diary.api.fields import (
     DayField,
     NumberField,
@@ -338,17 +339,27 @@ class TokenInputSerializer(StrictInputSerializer):
         max_length=20,
         required=False,
         allow_blank=True,
-        help_text="One-time code for accounts with two-factor sign-in (accepted, not yet "
-        "checked: two-factor sign-in is not switched on).",
+        help_text="One-time code (authenticator app or recovery code); required for clinic "
+        "staff and for anyone who has turned on two-factor sign-in.",
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        request = self.context.get("request")
+        # django-axes counts failures on the Django request (and answers a locked-out name).
         user = authenticate(
-            self.context.get("request"), username=attrs["username"], password=attrs["password"]
+            getattr(request, "_request", request),
+            username=attrs["username"],
+            password=attrs["password"],
         )
         if user is None:
             raise serializers.ValidationError("These sign-in details are not right.")
-        return {"user": user}
+        if not two_factor.must_use_two_factor(user):
+            return {"user": user, "verified": False}
+        if not attrs.get("otp"):
+            raise serializers.ValidationError({"otp": ["This account needs its two-factor code."]})
+        if two_factor.verify_code(user, attrs["otp"]) is None:
+            raise serializers.ValidationError({"otp": ["This code is not right or was used."]})
+        return {"user": user, "verified": True}
 
 
 class TokenSerializer(serializers.Serializer):

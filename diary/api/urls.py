@@ -1,7 +1,7 @@
 """``/api/v1/``: the diary API, its OpenAPI schema and its interactive docs."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from diary.api import views
 
@@ -25,5 +25,5 @@ urlpatterns = [
         "entries/<int:entry_id>/history/", views.EntryHistoryApi.as_view(), name="api-entry-history"
     ),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

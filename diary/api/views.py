@@ -17,7 +17,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from diary import selectors, services
+from diary import selectors, services, two_factor
 from diary.access import entry_for, patient_for, patients_for
 from diary.api.base import (
     ApiView,
@@ -259,13 +259,18 @@ class TokenApi(ApiView):
 
     @extend_schema(
         operation_id="auth_token_create",
-        summary="Exchange a username and password for an API token",
+        summary="Exchange a username, password and (for two-factor accounts) a one-time code "
+        "for an API token",
         request=TokenInputSerializer,
-        responses={200: TokenSerializer, **problems(400, 406, 415)},
+        responses={200: TokenSerializer, **problems(400, 406, 415, 429)},
         auth=[],
     )
     def post(self, request: Request) -> Response:
         data = TokenInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        token = services.issue_api_token(user=data.validated_data["user"])
+        user = data.validated_data["user"]
+        if data.validated_data["verified"]:
+            token = two_factor.verified_token(user)
+        else:
+            token = services.issue_api_token(user=user)
         return Response(TokenSerializer(token).data)

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import login
-from django.contrib.auth.views import LoginView
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.views import LoginView, LogoutView
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -15,6 +16,18 @@ from django.views.decorators.http import require_http_methods
 from diary.accounts import language_after_sign_in, set_language_cookie, start_session
 from diary.forms import AcceptInvitationForm
 from diary.invitations import accept_as_existing_user, accept_as_new_carer, open_invitation
+from diary.security import start_signed_in_session
+
+
+class SignOutView(LogoutView):
+    """Sign-out ends every session of this user, on every device, not only this one."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated:
+            get_user_model().objects.filter(pk=request.user.pk).update(
+                session_epoch=F("session_epoch") + 1
+            )
+        return super().post(request, *args, **kwargs)
 
 
 class SignInView(LoginView):
@@ -31,6 +44,7 @@ class SignInView(LoginView):
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         user = form.get_user()
+        start_signed_in_session(self.request.session, user)
         start_session(self.request, user)
         language = language_after_sign_in(self.request, user)
         if language:
@@ -61,6 +75,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         if user is None:
             return render(request, "registration/invitation_invalid.html", status=404)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        start_signed_in_session(request.session, user)
         start_session(request, user)
         return redirect("diary_today", patient_id=invitation.patient_id)
     context = {"invitation": invitation, "form": form}

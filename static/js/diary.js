@@ -48,7 +48,7 @@
     return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join("-");
   }
   function csrf() {
-    var match = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
+    var match = document.cookie.match(/(?:^|; )(?:__Host-)?csrftoken=([^;]+)/);
     if (match) return decodeURIComponent(match[1]);
     var input = document.querySelector("[name=csrfmiddlewaretoken]");
     return input ? input.value : "";
@@ -363,6 +363,10 @@
     }).then(function () { if (fresh) keepThisPage(); }).catch(function () {});
   }
   Array.prototype.forEach.call(document.querySelectorAll("form.diary-form"), wire);
+  // The CSP allows no inline handlers: buttons that print say so with data-print.
+  Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
   wireSignOut();
   rollOver();
   render();

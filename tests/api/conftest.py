@@ -3,10 +3,10 @@
 from typing import Any
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from diary import instruments
+from tests.conftest import api_token
 
 
 class Api:
@@ -21,8 +21,7 @@ class Api:
             client = APIClient()
             user = self.cast.member(member)
             if user.is_authenticated:
-                token, _ = Token.objects.get_or_create(user=user)
-                client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+                client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
             self._clients[member] = client
         return self._clients[member]
 

@@ -79,6 +79,13 @@ def entry_count(patient: Any) -> int:
 
 def test_sign_in_record_an_evening_and_see_the_confirmation_and_chart(phone, cast):
     page = phone.new_page()
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: violations.append(message.text)
+        if "Content Security Policy" in message.text or "Refused to" in message.text
+        else None,
+    )
     sign_in(page, "carer")
     day, words = tonight(cast.patient)
     assert page.get_by_role("heading", level=1).inner_text() == f"Diary for {words}"
@@ -106,6 +113,8 @@ def test_sign_in_record_an_evening_and_see_the_confirmation_and_chart(phone, cas
     assert str(version.temperature_c) == "38.7" and version.notes == "Tired after school"
     assert version.captured_at is not None
     snap(page, "carer-saved")
+    # The strict CSP (no inline script or style) holds on the sign-in, diary and saved pages.
+    assert violations == []
 
 
 def test_double_tap_on_save_stores_one_entry(phone, cast):

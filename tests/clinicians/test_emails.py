@@ -18,6 +18,7 @@ from clinicians.nightly import digests, health, reminders, runs, sending, servic
 from diary.models import CarerLink
 from tests.clinicians.factories import MembershipFactory
 from tests.clinicians.nightly_harness import calm, joined, write_day
+from tests.conftest import sign_in
 
 D = datetime.date
 UTC = datetime.UTC
@@ -339,6 +340,6 @@ def test_the_commands_run_the_same_services(cast, smtp, capsys):
 
 def test_operators_can_see_the_nights_and_emails_in_the_admin(cast, client, admin_user):
     runs.start_due_nights(AFTER)
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
     assert client.get("/admin/clinicians/nightrun/").status_code == 200
     assert client.get("/admin/clinicians/emailclaim/").status_code == 200

@@ -14,6 +14,7 @@ from diary.days import DayRules
 from diary.models import EntryVersion, Source
 from diary.services import Submission, correct_entry, submit_entry
 from tests.clinicians.clinic_data import CANDLE, same_every_day, write_days
+from tests.conftest import sign_in
 
 DANGEROUS = ['=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR", "'=quoted"]
 
@@ -68,7 +69,7 @@ def _rows(response):
 
 
 def test_csv_one_row_per_version_round_trips(client, cast, diary):
-    client.force_login(cast.clinician)
+    sign_in(client, cast.clinician)
     response = client.get(f"/clinic/patients/{cast.patient.pk}/export.csv?rows=versions")
     assert response["Content-Type"].startswith("text/csv")
     rows = _rows(response)
@@ -94,7 +95,7 @@ def test_csv_one_row_per_version_round_trips(client, cast, diary):
 
 
 def test_csv_one_row_per_day_has_the_daily_score_and_7_day_dds(client, cast, diary):
-    client.force_login(cast.clinician)
+    sign_in(client, cast.clinician)
     rows = _rows(client.get(f"/clinic/patients/{cast.patient.pk}/export.csv?rows=days"))
     assert list(rows[0])[: len(DAY_COLUMNS)] == DAY_COLUMNS
     assert [r["date"] for r in rows] == [e.date.isoformat() for e in diary]
@@ -108,7 +109,7 @@ def test_csv_one_row_per_day_has_the_daily_score_and_7_day_dds(client, cast, dia
 
 
 def test_clinic_csv_holds_the_clinics_patients_only_and_logs_each(client, cast, diary):
-    client.force_login(cast.clinician)
+    sign_in(client, cast.clinician)
     response = client.get(f"/clinic/export.csv?clinic={cast.clinic.pk}&rows=versions")
     refs = {r["patient_reference"] for r in _rows(response)}
     assert refs == {"AAA-0001"}  # AAA-0002 has no entries, BBB-0001 is another clinic's
@@ -123,7 +124,7 @@ def test_clinic_csv_holds_the_clinics_patients_only_and_logs_each(client, cast, 
 
 
 def _fhir(client, cast):
-    client.force_login(cast.clinician)
+    sign_in(client, cast.clinician)
     response = client.get(f"/clinic/patients/{cast.patient.pk}/export.fhir.json")
     assert response["Content-Type"] == "application/fhir+json"
     return json.loads(response.content)

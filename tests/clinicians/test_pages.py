@@ -12,7 +12,7 @@ from clinicians.models import Alert, RecordAccess
 from clinicians.records import Appointment, PGAAssessment, SteroidDose, TreatmentCourse
 from diary.models import EntryVersion
 from tests.clinicians.clinic_data import CANDLE, same_every_day, write_days
-from tests.conftest import MEMBERS
+from tests.conftest import MEMBERS, sign_in
 
 STAFF = {"clinician", "clinic_admin"}
 
@@ -20,7 +20,7 @@ STAFF = {"clinician", "clinic_admin"}
 def _client(client, cast, name):
     member = cast.member(name)
     if name != "anonymous":
-        client.force_login(member)
+        sign_in(client, member)
     return client
 
 
@@ -97,7 +97,7 @@ def test_the_dashboard_lists_the_clinics_patients_attention_first(client, cast):
         reason="No entry for 7 days.",
         opened_at=timezone.now(),
     )
-    client.force_login(cast.clinician)
+    sign_in(client, cast.clinician)
     page = client.get("/clinic/").content.decode()
     assert "AAA-0001" in page and "AAA-0002" in page and "BBB-0001" not in page
     # The open alert comes first, then the active patient.
@@ -111,7 +111,7 @@ def test_the_dashboard_lists_the_clinics_patients_attention_first(client, cast):
 
 def test_dashboard_filters_by_disease_status_and_search(client, cast):
     write_days(cast.patient, cast.carer, same_every_day(CANDLE, 0, _today(cast.patient), 7))
-    client.force_login(cast.clinician)
+    sign_in(client, cast.clinician)
 
     def rows(url):
         return re.findall(r'class="ref">([A-Z]{3}-\d{4})<', client.get(url).content.decode())
@@ -138,7 +138,7 @@ def test_the_patient_page_shows_the_trend_with_its_lines_gaps_and_period_table(c
         recorded_by=cast.clinician,
         recorded_at=timezone.now(),
     )
-    client.force_login(cast.clinician)
+    sign_in(client, cast.clinician)
     page = client.get(f"/clinic/patients/{cast.patient.pk}/?range=4w").content.decode()
     assert 'class="control-line" data-value="0.5"' in page
     assert 'class="remission-line" data-value="0.15"' in page
@@ -153,7 +153,7 @@ def test_the_patient_page_shows_the_trend_with_its_lines_gaps_and_period_table(c
 
 
 def test_every_view_and_export_is_logged_without_clinical_values(client, cast):
-    client.force_login(cast.clinician)
+    sign_in(client, cast.clinician)
     for url in _patient_urls(cast.patient.pk):
         client.get(url)
     logged = list(RecordAccess.objects.order_by("pk").values_list("user", "patient", "what"))
@@ -187,7 +187,7 @@ def _alert(patient, rule="severe_symptom"):
 
 def test_acknowledge_with_a_note_then_resolve(client, cast):
     alert = _alert(cast.patient)
-    client.force_login(cast.clinician)
+    sign_in(client, cast.clinician)
     base = f"/clinic/patients/{cast.patient.pk}/alerts/{alert.pk}"
     response = client.post(f"{base}/acknowledge/", {"note": "Phoned the family"})
     assert response.status_code == 302 and response["Location"].endswith("#alerts")
@@ -205,7 +205,7 @@ def test_acknowledge_with_a_note_then_resolve(client, cast):
 def test_an_alert_of_another_patient_is_not_reachable_through_this_patient(client, cast):
     alert = _alert(cast.unlinked_patient)
     outside = _alert(cast.other_patient)
-    client.force_login(cast.clinician)
+    sign_in(client, cast.clinician)
     url = f"/clinic/patients/{cast.patient.pk}/alerts/{alert.pk}/acknowledge/"
     assert client.post(url).status_code == 404
     url = f"/clinic/patients/{cast.patient.pk}/alerts/{outside.pk}/resolve/"
@@ -214,7 +214,7 @@ def test_an_alert_of_another_patient_is_not_reachable_through_this_patient(clien
 
 
 def test_clinical_records_are_added_and_removed_through_the_records_page(client, cast):
-    client.force_login(cast.clinician)
+    sign_in(client, cast.clinician)
     base = f"/clinic/patients/{cast.patient.pk}/records"
     today = _today(cast.patient)
     response = client.post(
@@ -253,7 +253,7 @@ def test_clinical_records_are_added_and_removed_through_the_records_page(client,
 
 
 def test_an_appointment_is_booked_in_clinic_time_and_shown_on_the_clinic_day(client, cast):
-    client.force_login(cast.clinician)
+    sign_in(client, cast.clinician)
     tomorrow = timezone.now().date() + datetime.timedelta(days=1)
     response = client.post(
         f"/clinic/patients/{cast.patient.pk}/records/appointment/",
@@ -276,7 +276,7 @@ def test_an_appointment_is_booked_in_clinic_time_and_shown_on_the_clinic_day(cli
 
 
 def test_a_paper_diary_day_needs_a_reason_and_is_stored_as_paper(client, cast):
-    client.force_login(cast.clinician)
+    sign_in(client, cast.clinician)
     day = _today(cast.patient) - datetime.timedelta(days=30)
     url = f"/clinic/patients/{cast.patient.pk}/transcribe/"
     data = {"date": day.isoformat(), **{f"score_{c}": "2" for c in CANDLE}, "notes": "on paper"}
@@ -299,7 +299,7 @@ def test_the_summary_is_one_sheet_with_the_headline_figures(client, cast):
         same_every_day(CANDLE, 1, today, 28),
         notes={today: "Tired after school"},
     )
-    client.force_login(cast.clinician)
+    sign_in(client, cast.clinician)
     page = client.get(reverse("clinic:summary", args=[cast.patient.pk])).content.decode()
     assert page.count('class="sheet"') == 1
     assert "28/28" in page and "Tired after school" in page

@@ -8,7 +8,7 @@ from django.core import mail
 from clinicians.models import ClinicMembership
 from diary.instruments import current_instrument, instrument_version
 from diary.models import CarerInvitation, InstrumentDefinition, Patient, User
-from tests.conftest import MEMBERS
+from tests.conftest import MEMBERS, sign_in
 
 
 @pytest.fixture(autouse=True)
@@ -20,14 +20,14 @@ def _fresh_instrument_cache():
 
 
 def _admin(client, cast):
-    client.force_login(cast.clinic_admin)
+    sign_in(client, cast.clinic_admin)
     return f"/clinic/admin/{cast.clinic.pk}/"
 
 
 @pytest.mark.parametrize("name", MEMBERS)
 def test_only_the_clinics_admins_reach_its_admin_pages(client, cast, name):
     if name != "anonymous":
-        client.force_login(cast.member(name))
+        sign_in(client, cast.member(name))
     base = f"/clinic/admin/{cast.clinic.pk}/"
     for url in [base, f"{base}instrument/", f"{base}patients/new/"]:
         response = client.get(url)
@@ -39,12 +39,12 @@ def test_only_the_clinics_admins_reach_its_admin_pages(client, cast, name):
 
 
 def test_the_admin_home_goes_to_the_only_clinic(client, cast):
-    client.force_login(cast.clinic_admin)
+    sign_in(client, cast.clinic_admin)
     response = client.get("/clinic/admin/")
     assert (
         response.status_code == 302 and response["Location"] == f"/clinic/admin/{cast.clinic.pk}/"
     )
-    client.force_login(cast.clinician)
+    sign_in(client, cast.clinician)
     assert client.get("/clinic/admin/").status_code == 404
 
 

@@ -36,7 +36,10 @@ def test_seed_demo_builds_the_demo_world_and_prints_usable_logins(db, client):
     assert any(len(a["patients"]) == 2 for a in carers)
 
     carer = next(a for a in carers if len(a["patients"]) == 2)
-    assert client.login(username=carer["username"], password=carer["password"])
+    signed_in = client.post(
+        "/accounts/login/", {"username": carer["username"], "password": carer["password"]}
+    )
+    assert signed_in.status_code == 302
     page = client.get("/", follow=True)  # a carer lands on tonight's diary
     assert page.status_code == 200
     for reference in carer["patients"]:

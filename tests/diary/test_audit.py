@@ -4,6 +4,7 @@ from django.db import connection, transaction
 
 from diary.audit import audit_context
 from diary.models import Patient
+from tests.conftest import sign_in
 from tests.diary.factories import UserFactory
 
 
@@ -13,7 +14,7 @@ def superuser(db):
 
 
 def test_a_change_through_the_admin_is_recorded_with_the_user(client, cast, superuser):
-    client.force_login(superuser)
+    sign_in(client, superuser)
     patient = cast.patient
     url = f"/admin/diary/patient/{patient.pk}/change/"
     form = {

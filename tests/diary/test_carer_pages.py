@@ -24,7 +24,7 @@ from django.utils import timezone
 from diary.invitations import create_invitation
 from diary.models import CarerInvitation, CarerLink, DiaryEntry, EntryVersion, User
 from diary.services import Submission, submit_entry
-from tests.conftest import MEMBERS, PATIENTS, SEES
+from tests.conftest import MEMBERS, PATIENTS, SEES, sign_in
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
@@ -75,7 +75,7 @@ def entries(patient: Any) -> int:
 
 def test_today_page_names_the_patient_and_the_day_with_every_item(client, cast, clock):
     clock("2026-11-18", "21:00")
-    client.force_login(cast.carer)
+    sign_in(client, cast.carer)
     page = client.get(reverse("diary_today", args=[cast.patient.pk])).content.decode()
     assert cast.patient.display_name in page
     assert "Diary for Wednesday 18 November" in page
@@ -90,7 +90,7 @@ def test_today_page_names_the_patient_and_the_day_with_every_item(client, cast, 
 def test_ags_diary_asks_for_sleep_hours(client, cast, clock):
     clock("2026-11-18", "21:00")
     CarerLink.objects.create(carer=cast.carer, patient=cast.unlinked_patient, relationship="father")
-    client.force_login(cast.carer)
+    sign_in(client, cast.carer)
     page = client.get(reverse("diary_today", args=[cast.unlinked_patient.pk])).content.decode()
     assert 'name="sleep_hours"' in page
     assert 'name="score_irritability"' in page
@@ -98,7 +98,7 @@ def test_ags_diary_asks_for_sleep_hours(client, cast, clock):
 
 def test_between_midnight_and_cutoff_last_nights_day_comes_first(client, cast, clock):
     clock("2026-11-19", "01:30")
-    client.force_login(cast.carer)
+    sign_in(client, cast.carer)
     page = client.get(reverse("diary_today", args=[cast.patient.pk])).content.decode()
     assert "Diary for Wednesday 18 November" in page
     assert "last night" in page
@@ -109,7 +109,7 @@ def test_between_midnight_and_cutoff_last_nights_day_comes_first(client, cast, c
 
 def test_yesterday_after_the_cutoff_is_marked_late_and_saved_late(client, cast, clock):
     clock("2026-11-19", "09:00")
-    client.force_login(cast.carer)
+    sign_in(client, cast.carer)
     page = client.get(reverse("diary_day", args=[cast.patient.pk, "2026-11-18"])).content.decode()
     assert "will be marked late" in page
     response = client.post(save_url(cast.patient), form_data("2026-11-18"))
@@ -119,7 +119,7 @@ def test_yesterday_after_the_cutoff_is_marked_late_and_saved_late(client, cast, 
 
 def test_a_day_past_the_backfill_window_is_locked(client, cast, clock):
     clock("2026-11-22", "09:00")  # 18 Nov locked at 04:00 on 22 Nov
-    client.force_login(cast.carer)
+    sign_in(client, cast.carer)
     page = client.get(reverse("diary_day", args=[cast.patient.pk, "2026-11-18"])).content.decode()
     assert "This day is locked" in page
     assert 'id="diary-form"' not in page
@@ -131,7 +131,7 @@ def test_a_day_past_the_backfill_window_is_locked(client, cast, clock):
 
 def test_a_future_day_has_no_page_and_cannot_be_saved(client, cast, clock):
     clock("2026-11-18", "21:00")
-    client.force_login(cast.carer)
+    sign_in(client, cast.carer)
     assert client.get(reverse("diary_day", args=[cast.patient.pk, "2026-11-19"])).status_code == 404
     response = client.post(save_url(cast.patient), form_data("2026-11-19"))
     assert response.status_code == 400
@@ -141,7 +141,7 @@ def test_a_future_day_has_no_page_and_cannot_be_saved(client, cast, clock):
 
 def test_the_open_days_are_listed_with_late_marks(client, cast, clock):
     clock("2026-11-18", "21:00")
-    client.force_login(cast.carer)
+    sign_in(client, cast.carer)
     page = client.get(reverse("diary_today", args=[cast.patient.pk])).content.decode()
     for day in ("Tuesday 17 November", "Monday 16 November", "Sunday 15 November"):
         assert day in page
@@ -154,7 +154,7 @@ def test_the_open_days_are_listed_with_late_marks(client, cast, clock):
 
 def test_saving_stores_one_entry_and_shows_the_confirmation_with_the_week(client, cast, clock):
     clock("2026-11-18", "21:00")
-    client.force_login(cast.carer)
+    sign_in(client, cast.carer)
     response = client.post(save_url(cast.patient), form_data("2026-11-18", temperature_c="38.6"))
     assert response.status_code == 302
     version = EntryVersion.objects.get(entry__patient=cast.patient)
@@ -179,7 +179,7 @@ def test_saving_stores_one_entry_and_shows_the_confirmation_with_the_week(client
 
 def test_fever_is_derived_from_the_temperature_when_not_chosen(client, cast, clock):
     clock("2026-11-18", "21:00")
-    client.force_login(cast.carer)
+    sign_in(client, cast.carer)
     client.post(
         save_url(cast.patient), form_data("2026-11-18", score_fever="", temperature_c="39.1")
     )
@@ -192,7 +192,7 @@ def test_fever_is_derived_from_the_temperature_when_not_chosen(client, cast, clo
 
 def test_double_submit_with_the_same_key_stores_one_entry(client, cast, clock):
     clock("2026-11-18", "21:00")
-    client.force_login(cast.carer)
+    sign_in(client, cast.carer)
     data = form_data("2026-11-18")
     first = client.post(save_url(cast.patient), data)
     second = client.post(save_url(cast.patient), data)
@@ -204,7 +204,7 @@ def test_double_submit_with_the_same_key_stores_one_entry(client, cast, clock):
 
 def test_a_second_form_for_a_saved_day_shows_the_existing_entry(client, cast, clock):
     clock("2026-11-18", "21:00")
-    client.force_login(cast.carer)
+    sign_in(client, cast.carer)
     client.post(save_url(cast.patient), form_data("2026-11-18"))
     response = client.post(save_url(cast.patient), form_data("2026-11-18", score_rash="4"))
     assert response.status_code == 302
@@ -231,7 +231,7 @@ def test_a_second_form_for_a_saved_day_shows_the_existing_entry(client, cast, cl
 )
 def test_bad_input_is_refused_and_nothing_is_stored(client, cast, clock, field, value):
     clock("2026-11-18", "21:00")
-    client.force_login(cast.carer)
+    sign_in(client, cast.carer)
     response = client.post(save_url(cast.patient), form_data("2026-11-18", **{field: value}))
     assert response.status_code == 400
     assert "This entry was not saved" in response.content.decode()
@@ -240,7 +240,7 @@ def test_bad_input_is_refused_and_nothing_is_stored(client, cast, clock, field, 
 
 def test_an_unknown_item_sent_by_a_tampered_form_is_ignored_not_stored(client, cast, clock):
     clock("2026-11-18", "21:00")
-    client.force_login(cast.carer)
+    sign_in(client, cast.carer)
     client.post(save_url(cast.patient), form_data("2026-11-18", score_respiratory="4"))
     version = EntryVersion.objects.get(entry__patient=cast.patient)
     assert not version.scores.filter(item_code="respiratory").exists()
@@ -248,7 +248,7 @@ def test_an_unknown_item_sent_by_a_tampered_form_is_ignored_not_stored(client, c
 
 def test_sleep_hours_on_a_diary_without_sleep_are_ignored(client, cast, clock):
     clock("2026-11-18", "21:00")
-    client.force_login(cast.carer)
+    sign_in(client, cast.carer)
     client.post(save_url(cast.patient), form_data("2026-11-18", sleep_hours="3"))
     assert EntryVersion.objects.get(entry__patient=cast.patient).sleep_hours is None
 
@@ -262,7 +262,7 @@ def test_pages_answer_only_inside_scope(client, cast, clock, member, target):
     clock("2026-11-18", "21:00")
     user, patient = cast.member(member), cast.member(target)
     if member != "anonymous":
-        client.force_login(user)
+        sign_in(client, user)
     urls = [
         reverse("diary_today", args=[patient.pk]),
         reverse("diary_day", args=[patient.pk, "2026-11-17"]),
@@ -279,7 +279,7 @@ def test_pages_answer_only_inside_scope(client, cast, clock, member, target):
 @pytest.mark.parametrize("target", ["other_patient", "unlinked_patient"])
 def test_saving_for_another_patients_id_is_404_and_stores_nothing(client, cast, clock, target):
     clock("2026-11-18", "21:00")
-    client.force_login(cast.carer)
+    sign_in(client, cast.carer)
     patient = cast.member(target)
     response = client.post(save_url(patient), form_data("2026-11-18"))
     assert response.status_code == 404
@@ -316,7 +316,7 @@ def saved(cast: Any, day: str, now: datetime.datetime) -> DiaryEntry:
 def test_a_same_evening_correction_needs_no_reason(client, cast, clock):
     now = clock("2026-11-18", "21:00")
     entry = saved(cast, "2026-11-18", now)
-    client.force_login(cast.carer)
+    sign_in(client, cast.carer)
     url = reverse("diary_correct", args=[cast.patient.pk, "2026-11-18"])
     page = client.get(url).content.decode()
     assert 'name="score_musculoskeletal_pain" value="2" checked' in page  # filled in
@@ -333,7 +333,7 @@ def test_a_same_evening_correction_needs_no_reason(client, cast, clock):
 def test_a_late_correction_needs_a_reason(client, cast, clock):
     saved(cast, "2026-11-18", at("2026-11-18", "21:00"))
     clock("2026-11-19", "10:00")
-    client.force_login(cast.carer)
+    sign_in(client, cast.carer)
     url = reverse("diary_correct", args=[cast.patient.pk, "2026-11-18"])
     data = form_data("2026-11-18", score_fatigue="4")
     response = client.post(url, data)
@@ -347,7 +347,7 @@ def test_a_late_correction_needs_a_reason(client, cast, clock):
 def test_a_locked_day_cannot_be_corrected_by_a_carer(client, cast, clock):
     saved(cast, "2026-11-18", at("2026-11-18", "21:00"))
     clock("2026-11-25", "10:00")
-    client.force_login(cast.carer)
+    sign_in(client, cast.carer)
     url = reverse("diary_correct", args=[cast.patient.pk, "2026-11-18"])
     assert "This day is locked" in client.get(url).content.decode()
     response = client.post(url, {**form_data("2026-11-18"), "reason": "late"})
@@ -362,7 +362,7 @@ def test_history_lists_four_weeks_with_missing_days_marked(client, cast, clock):
     now = clock("2026-11-18", "21:00")
     saved(cast, "2026-11-18", now)
     saved(cast, "2026-11-16", now)
-    client.force_login(cast.carer)
+    sign_in(client, cast.carer)
     page = client.get(reverse("diary_history", args=[cast.patient.pk])).content.decode()
     rows = re.findall(r"<li class=\"(missing)?\">", page)
     assert len(rows) == 28
@@ -375,7 +375,7 @@ def test_history_lists_four_weeks_with_missing_days_marked(client, cast, clock):
 
 
 def test_reminder_defaults_to_seven_in_the_evening_and_can_be_changed(client, cast):
-    client.force_login(cast.carer)
+    sign_in(client, cast.carer)
     url = reverse("diary_reminders", args=[cast.patient.pk])
     page = client.get(url).content.decode()
     assert 'value="19:00"' in page
@@ -389,7 +389,7 @@ def test_reminder_defaults_to_seven_in_the_evening_and_can_be_changed(client, ca
 
 
 def test_reminders_belong_to_carers(client, cast):
-    client.force_login(cast.clinician)
+    sign_in(client, cast.clinician)
     assert client.get(reverse("diary_reminders", args=[cast.patient.pk])).status_code == 404
 
 
@@ -461,7 +461,7 @@ def test_a_signed_in_carer_adds_an_invited_child_to_their_diary(client, cast):
         relationship="mother",
         invited_by=cast.clinic_admin,
     )
-    client.force_login(cast.carer)
+    sign_in(client, cast.carer)
     response = client.post(reverse("accept_invitation", args=[token]))
     assert response.status_code == 302
     assert CarerLink.objects.filter(carer=cast.carer, patient=cast.unlinked_patient).exists()
@@ -504,7 +504,7 @@ def test_password_reset_sends_a_link_by_email(client, cast):
 
 def test_the_browser_language_picks_japanese_with_dates_in_japanese(client, cast, clock):
     clock("2026-11-18", "21:00")
-    client.force_login(cast.carer)
+    sign_in(client, cast.carer)
     page = client.get(
         reverse("diary_today", args=[cast.patient.pk]), HTTP_ACCEPT_LANGUAGE="ja"
     ).content.decode()
@@ -516,7 +516,7 @@ def test_the_browser_language_picks_japanese_with_dates_in_japanese(client, cast
 
 
 def test_the_language_switch_is_kept_on_the_device_and_for_emails(client, cast):
-    client.force_login(cast.carer)
+    sign_in(client, cast.carer)
     response = client.post(reverse("set_language"), {"language": "ja", "next": "/diary/"})
     assert response.status_code == 302
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "ja"
@@ -561,7 +561,7 @@ def test_the_diary_page_transfers_under_60_kb_compressed(client, cast, clock):
 
     clock("2026-11-18", "21:00")
     CarerLink.objects.create(carer=cast.carer, patient=cast.unlinked_patient, relationship="father")
-    client.force_login(cast.carer)
+    sign_in(client, cast.carer)
     html = client.get(reverse("diary_today", args=[cast.unlinked_patient.pk])).content
     assets = re.findall(rb'(?:href|src)="/static/([^"]+\.(?:css|js))"', html)
     assert sorted(assets) == [b"css/app.css", b"js/diary.js"]
@@ -582,6 +582,6 @@ def test_the_day_page_query_count_does_not_grow_with_history(
         saved(
             cast, (datetime.date(2026, 11, 15) + datetime.timedelta(days=offset)).isoformat(), now
         )
-    client.force_login(cast.carer)
+    sign_in(client, cast.carer)
     with django_assert_max_num_queries(20):
         client.get(reverse("diary_today", args=[cast.patient.pk]))

@@ -1,16 +1,18 @@
 import pytest
 
+from tests.conftest import sign_in
+
 
 @pytest.mark.parametrize("member", ["clinician", "clinic_admin", "outside_clinician"])
 def test_clinic_staff_land_on_their_clinic_dashboard(client, cast, member):
-    client.force_login(cast.member(member))
+    sign_in(client, cast.member(member))
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"] == "/clinic/"
 
 
 def test_a_carer_lands_on_tonights_diary(client, cast):
-    client.force_login(cast.carer)
+    sign_in(client, cast.carer)
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"].startswith(f"/diary/{cast.patient.pk}/")
@@ -19,7 +21,7 @@ def test_a_carer_lands_on_tonights_diary(client, cast):
 def test_an_account_without_patients_is_told_so(client, db):
     from tests.diary.factories import UserFactory
 
-    client.force_login(UserFactory(username="new-carer"))
+    sign_in(client, UserFactory(username="new-carer"))
     response = client.get("/")
     assert response.status_code == 200
     assert b"No patients are linked to your account yet." in response.content

@@ -23,7 +23,10 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps([asdict(a) for a in accounts], indent=2))
             return
-        self.stdout.write("Demo logins (passwords are new on every run):")
+        self.stdout.write(
+            "Demo logins (passwords are new on every run; staff add the key to an "
+            "authenticator app for the two-factor code):"
+        )
         width = max(len(a.username) for a in accounts)
         for account in accounts:
             scope = ", ".join(account.patients) if account.patients else "Django admin only"
@@ -31,3 +34,5 @@ class Command(BaseCommand):
                 f"  {account.username:<{width}}  {account.password}  "
                 f"{account.role:<12} {account.clinic or '':<4} {scope}"
             )
+            if account.totp_secret:
+                self.stdout.write(f"  {'':<{width}}  two-factor key: {account.totp_secret}")
