@@ -7,6 +7,7 @@ database sees workers × threads connections per machine. Every value can be ove
 environment.
 """
 
+import gc
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
@@ -22,3 +23,16 @@ max_requests = 5000
 max_requests_jitter = 500
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
+
+
+def post_worker_init(worker: object) -> None:
+    """Keep the cyclic garbage collector off the long-lived objects and out of the hot path.
+
+    A dashboard allocates a few hundred thousand short-lived objects (rows, Fractions); with
+    the default thresholds the collector runs full passes over everything the process has
+    loaded (modules, URL patterns, templates) in the middle of it, about a fifth of the page's
+    time. Objects alive after start-up are frozen out of the collector and young-generation
+    passes are rarer; reference counting still frees almost everything at once.
+    """
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)

@@ -8,7 +8,8 @@ before), their current instruments, their unresolved alerts and their next appoi
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -143,30 +144,103 @@ def _rows(
     for patient in patients:
         day = days[patient.pk]
         pdays = PatientDays(patient.disease, instruments[patient.pk], stored.get(patient.pk, {}))
-        series = pdays.series(day - datetime.timedelta(days=SPARK_DAYS - 1), day)
-        today, week_ago = series[-1], series[-1 - CHANGE_DAYS]
-        change = (
-            None
-            if today.score.value is None or week_ago.score.value is None
-            else today.score.value - week_ago.score.value
-        )
+        scores = _scores(pdays, day)
         rows.append(
             Row(
                 patient=patient,
                 day=day,
-                score=today.score,
-                instrument=today.instrument,
-                change=change,
-                spark=[d.score.value for d in series],
-                completeness=completeness(
-                    pdays, day - datetime.timedelta(days=COMPLETENESS_DAYS - 1), day
-                ),
+                score=scores.score,
+                instrument=scores.instrument,
+                change=scores.change,
+                spark=scores.spark,
+                completeness=scores.completeness,
                 open_alerts=alerts[patient.pk].get(Alert.Status.OPEN, 0),
                 acknowledged_alerts=alerts[patient.pk].get(Alert.Status.ACKNOWLEDGED, 0),
                 next_appointment=upcoming.get(patient.pk),
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class _Scores:
+    """What a row shows that ``scoring`` computes from the patient's diary days."""
+
+    score: scoring.Score
+    instrument: scoring.Instrument
+    change: Fraction | None
+    spark: list[Fraction | None]
+    completeness: Completeness
+
+
+class _ScoresCache:
+    """The last few thousand rows' scores, keyed by everything they are computed from.
+
+    The key is the diary day, the disease, the current instrument (versions are immutable) and
+    the content of every stored day the row reads (date, instrument version, item scores), so
+    an entry can never be stale: a new entry or correction is a different key. Scoring a row
+    is most of the dashboard's time and between two visits most rows are unchanged.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[tuple[Any, ...], _Scores] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> _Scores | None:
+        with self.lock:
+            found = self.entries.get(key)
+            if found is not None:
+                self.entries.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[Any, ...], scores: _Scores) -> None:
+        with self.lock:
+            self.entries[key] = scores
+            if len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+_CACHE = _ScoresCache(5_000)
+
+
+def _scores(pdays: PatientDays, day: datetime.date) -> _Scores:
+    first = day - datetime.timedelta(days=SPARK_DAYS - 1 + 6)
+    current = pdays.current
+    key = (
+        day,
+        pdays.disease,
+        current.version,
+        current.threshold_profile,
+        current.control_threshold,
+        tuple(
+            (d, stored.instrument_version, tuple(sorted(stored.scores.items())))
+            for d, stored in sorted(pdays.days.items())
+            if first <= d <= day
+        ),
+    )
+    cached = _CACHE.get(key)
+    if cached is None:
+        cached = _compute_scores(pdays, day)
+        _CACHE.put(key, cached)
+    return cached
+
+
+def _compute_scores(pdays: PatientDays, day: datetime.date) -> _Scores:
+    series = pdays.series(day - datetime.timedelta(days=SPARK_DAYS - 1), day)
+    today, week_ago = series[-1], series[-1 - CHANGE_DAYS]
+    change = (
+        None
+        if today.score.value is None or week_ago.score.value is None
+        else today.score.value - week_ago.score.value
+    )
+    return _Scores(
+        score=today.score,
+        instrument=today.instrument,
+        change=change,
+        spark=[d.score.value for d in series],
+        completeness=completeness(pdays, day - datetime.timedelta(days=COMPLETENESS_DAYS - 1), day),
+    )
 
 
 def _alert_counts(ids: list[int]) -> dict[int, dict[str, int]]:
