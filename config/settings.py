@@ -118,6 +118,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Clinic staff reading a patient through the API are logged like page views.
+    "clinicians.api_access_log.ApiReadLogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

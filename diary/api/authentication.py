@@ -38,6 +38,8 @@ class TwoFactorTokenAuthentication(TokenAuthentication):
             raise exceptions.AuthenticationFailed(
                 "This token needs a fresh two-factor sign-in at /api/v1/auth/token/."
             )
+        # Known from the same query; saves the access log a query per carer request.
+        token.user.is_clinic_staff_member = token.is_staff_member
         return token.user, token
 
 
