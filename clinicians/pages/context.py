@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from django.utils.safestring import SafeString
@@ -36,20 +37,27 @@ def dashboard_lines(rows: list[Row]) -> list[DashboardLine]:
 
 
 def _spark(row: Row) -> SafeString:
-    known = [v for v in row.spark if v is not None]
+    instrument = row.instrument
+    return _sparkline(
+        tuple(row.spark), instrument.control_threshold, instrument.remission_threshold
+    )
+
+
+# A pure function of its arguments, so a process keeps the last few thousand: most of a
+# dashboard's sparklines are unchanged between two visits (docs/performance.md).
+@lru_cache(maxsize=5_000)
+def _sparkline(
+    spark: tuple[Fraction | None, ...], control: Fraction, remission: Fraction
+) -> SafeString:
+    known = [v for v in spark if v is not None]
     if known:
         label = (
             f"7-day DDS over 28 days: from {fmt(known[0])} to {fmt(known[-1])}; "
-            f"{len(row.spark) - len(known)} of 28 days without a score"
+            f"{len(spark) - len(known)} of 28 days without a score"
         )
     else:
         label = "7-day DDS over 28 days: no day with enough data"
-    return charts.sparkline(
-        row.spark,
-        control=row.instrument.control_threshold,
-        remission=row.instrument.remission_threshold,
-        label=label,
-    )
+    return charts.sparkline(spark, control=control, remission=remission, label=label)
 
 
 def fmt(value: Fraction | None) -> str:
