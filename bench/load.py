@@ -53,7 +53,6 @@ os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")  # the page floors run reque
 os.environ.setdefault("HTTPS", "0")
 
 REDIS_URL = os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/14")
-PASSWORD = "load-test-clinician-password"
 
 
 @dataclass(frozen=True)
@@ -117,7 +116,6 @@ def seed(profile: Profile, rebuild: bool) -> datetime.date:
 
 def prepare(night: datetime.date, data_path: Path) -> None:
     """Tokens for the carers, signed-in sessions for the clinicians, no rows of earlier runs."""
-    from django.contrib.auth.hashers import make_password
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -141,11 +139,6 @@ def prepare(night: datetime.date, data_path: Path) -> None:
             "INSERT INTO authtoken_token (key, user_id, created)"
             " SELECT md5('load-' || c.carer_id) || left(md5('token-' || c.carer_id), 8),"
             " c.carer_id, now() FROM diary_carerlink c ON CONFLICT DO NOTHING"
-        )
-        cursor.execute(
-            "UPDATE diary_user SET password = %s WHERE id IN"
-            " (SELECT user_id FROM clinicians_clinicmembership)",
-            [make_password(PASSWORD)],
         )
         cursor.execute("DROP TABLE IF EXISTS bench_floor")
     from bench.floor import CREATE
@@ -194,10 +187,11 @@ def _clinicians() -> list[dict[str, object]]:
     clinicians = []
     for membership in ClinicMembership.objects.select_related("user").order_by("pk"):
         with connection.cursor() as cursor:
+            # The clinic's patients with the longest diary (three years in the full run).
             cursor.execute(
-                "SELECT p.id FROM diary_patient p WHERE p.clinic_id = %s AND EXISTS"
-                " (SELECT 1 FROM diary_diaryentry e WHERE e.patient_id = p.id AND"
-                " e.date < (SELECT min(date) + 400 FROM diary_diaryentry)) ORDER BY p.id",
+                "SELECT p.id FROM diary_patient p WHERE p.clinic_id = %s AND"
+                " (SELECT min(date) FROM diary_diaryentry e WHERE e.patient_id = p.id)"
+                " = (SELECT min(date) FROM diary_diaryentry) ORDER BY p.id",
                 [membership.clinic_id],
             )
             long_patients = [row[0] for row in cursor.fetchall()]
