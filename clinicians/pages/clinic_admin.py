@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clinicians.clinical import clinic_admin as services
@@ -161,6 +162,8 @@ def _membership(clinic: Clinic, membership_id: int) -> Any:
     return membership
 
 
+@sensitive_variables()
+@sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @staff_required
 def patient_new(request: HttpRequest, clinic_id: int) -> HttpResponse:
@@ -183,6 +186,8 @@ def patient_new(request: HttpRequest, clinic_id: int) -> HttpResponse:
     return _patient_form(request, clinic, form, None)
 
 
+@sensitive_variables()
+@sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @staff_required
 def patient_edit(request: HttpRequest, clinic_id: int, patient_id: int) -> HttpResponse:

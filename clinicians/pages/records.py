@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clinicians.clinical import records as services
@@ -80,6 +81,8 @@ def _render(
     )
 
 
+@sensitive_variables()
+@sensitive_post_parameters()
 @require_POST
 @staff_required
 def add_record(request: HttpRequest, patient_id: int, kind: str) -> HttpResponse:
@@ -118,6 +121,8 @@ def remove(request: HttpRequest, patient_id: int, kind: str, record_id: int) -> 
     return redirect("clinic:records", patient_id=patient.pk)
 
 
+@sensitive_variables()
+@sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @staff_required
 def transcribe(request: HttpRequest, patient_id: int) -> HttpResponse:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clinicians.pages import clinic_admin, exports, records, views
+from clinicians.pages import clinic_admin, data_rights, exports, records, views
 
 app_name = "clinic"
 
@@ -28,6 +28,13 @@ urlpatterns = [
     path(f"{patient}transcribe/", records.transcribe, name="transcribe"),
     path(f"{patient}export.csv", exports.patient_csv, name="patient_csv"),
     path(f"{patient}export.fhir.json", exports.patient_fhir, name="patient_fhir"),
+    path(f"{patient}data-rights/", data_rights.data_rights_page, name="data_rights"),
+    path(
+        f"{patient}data-rights/export.zip",
+        data_rights.export_archive,
+        name="data_rights_export",
+    ),
+    path(f"{patient}data-rights/erase/", data_rights.erase, name="data_rights_erase"),
     path("admin/", clinic_admin.admin_home, name="admin_home"),
     path(admin, clinic_admin.clinic_page, name="admin_clinic"),
     path(f"{admin}members/add/", clinic_admin.member_add, name="admin_member_add"),

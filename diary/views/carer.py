@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST
 
 from diary.access import patient_for
@@ -50,6 +51,8 @@ def diary_day(request: HttpRequest, patient_id: int, day: str) -> HttpResponse:
     return render(request, "diary/day.html", pages.day_context(request, patient, date))
 
 
+@sensitive_variables()
+@sensitive_post_parameters()
 @login_required
 @require_POST
 def save_entry(request: HttpRequest, patient_id: int) -> HttpResponse:
@@ -80,6 +83,8 @@ def save_entry(request: HttpRequest, patient_id: int) -> HttpResponse:
     return render(request, "diary/day.html", context, status=400)
 
 
+@sensitive_variables()
+@sensitive_post_parameters()
 @login_required
 @require_http_methods(["GET", "POST"])
 def correct_day(request: HttpRequest, patient_id: int, day: str) -> HttpResponse:
