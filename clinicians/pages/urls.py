@@ -1,6 +1,7 @@
 from django.urls import path
 
 from clinicians.pages import clinic_admin, data_rights, exports, records, views
+from clinicians.pages.audit import audit_csv, audit_json, audit_page
 
 app_name = "clinic"
 
@@ -14,6 +15,9 @@ urlpatterns = [
     path("export.csv", exports.clinic_csv, name="clinic_csv"),
     path(patient, views.patient_page, name="patient"),
     path(f"{patient}summary/", views.summary_page, name="summary"),
+    path(f"{patient}audit/", audit_page, name="audit"),
+    path(f"{patient}audit.csv", audit_csv, name="audit_csv"),
+    path(f"{patient}audit.json", audit_json, name="audit_json"),
     path(
         f"{patient}alerts/<int:alert_id>/acknowledge/",
         views.alert_acknowledge,
