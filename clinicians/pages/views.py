@@ -78,7 +78,7 @@ def summary_page(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_GET
 @staff_required
 def clinic_day_page(request: HttpRequest) -> HttpResponse:
-    day = parse_day(request.GET.get("date"), timezone.now())
+    day = parse_day(request.GET.get("date"), request.user, timezone.now())
     appointments = clinic_day(request.user, day)
     return render(
         request,
@@ -96,7 +96,7 @@ def clinic_day_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 @staff_required
 def clinic_day_print(request: HttpRequest) -> HttpResponse:
-    day = parse_day(request.GET.get("date"), timezone.now())
+    day = parse_day(request.GET.get("date"), request.user, timezone.now())
     patients = list(dict.fromkeys(a.patient for a in clinic_day(request.user, day)))
     found = summaries(patients, language=language())
     record_access(user=request.user, patient_ids=[p.pk for p in patients], what="summary")

@@ -13,12 +13,15 @@ from clinicians.reports.scope import staff_clinics
 from diary.access import patients_for
 
 
-def parse_day(text: str | None, now: datetime.datetime) -> datetime.date:
-    """The day asked for (``YYYY-MM-DD``), or today in UTC when absent or malformed."""
+def parse_day(text: str | None, user: Any, now: datetime.datetime) -> datetime.date:
+    """The day asked for (``YYYY-MM-DD``), or when absent or malformed, today where the
+    user's clinic is (the first of their clinics by name; UTC for a user with none)."""
     try:
         return datetime.date.fromisoformat(text or "")
     except ValueError:
-        return now.date()
+        clinic = staff_clinics(user).order_by("name").first()
+        zone = zoneinfo.ZoneInfo(clinic.time_zone if clinic else "UTC")
+        return now.astimezone(zone).date()
 
 
 def clinic_day(user: Any, day: datetime.date) -> list[Appointment]:
