@@ -135,9 +135,15 @@ def correct_entry(
     submission: Submission,
     source: str,
     reason: str = "",
+    idempotency_key: UUID | None = None,
     now: datetime.datetime | None = None,
-) -> EntryVersion:
-    """Record a corrected version of ``entry``; earlier versions stay as they are."""
+) -> SubmitResult:
+    """Record a corrected version of ``entry``; earlier versions stay as they are.
+
+    With an ``idempotency_key``, a retry of the same correction (same key, same content and
+    reason) returns the version the first attempt recorded instead of adding another; the key
+    with other content, or a key already used for another entry, is refused.
+    """
     now = now or timezone.now()
     patient = entry.patient
     role = _entry_role(user, patient)
@@ -152,24 +158,49 @@ def correct_entry(
         reason = SAME_DAY_EDIT_REASON
     instrument = current_instrument(patient)
     values = _validated_values(instrument, submission)
-    with transaction.atomic():
-        # Lock the entry so two corrections at once get consecutive version numbers.
-        DiaryEntry.objects.select_for_update().filter(pk=entry.pk).first()
-        last = entry.versions.order_by("-number").values_list("number", flat=True).first() or 0
-        return _write_version(
-            entry=entry,
-            number=last + 1,
-            values=values,
-            instrument=instrument,
-            user=user,
-            role=role,
-            source=source,
-            captured_at=submission.captured_at,
-            received_at=now,
-            reason=reason,
-            idempotency_key=None,
-            fingerprint="",
+    fingerprint = ""
+    if idempotency_key is not None:
+        fingerprint = _fingerprint(entry.date, {**values, "reason": reason}, submission.captured_at)
+        replay = _correction_replay(entry, idempotency_key, fingerprint)
+        if replay is not None:
+            return replay
+    try:
+        with transaction.atomic():
+            # Lock the entry so two corrections at once get consecutive version numbers.
+            DiaryEntry.objects.select_for_update().filter(pk=entry.pk).first()
+            last = entry.versions.order_by("-number").values_list("number", flat=True).first()
+            version = _write_version(
+                entry=entry,
+                number=(last or 0) + 1,
+                values=values,
+                instrument=instrument,
+                user=user,
+                role=role,
+                source=source,
+                captured_at=submission.captured_at,
+                received_at=now,
+                reason=reason,
+                idempotency_key=idempotency_key,
+                fingerprint=fingerprint,
+            )
+    except IntegrityError:
+        # A concurrent retry of the same correction won: answer with what it stored.
+        replay = (
+            None
+            if idempotency_key is None
+            else _correction_replay(entry, idempotency_key, fingerprint)
         )
+        if replay is None:
+            raise
+        return replay
+    return SubmitResult(entry, version, replayed=False)
+
+
+def _correction_replay(entry: DiaryEntry, key: UUID, fingerprint: str) -> SubmitResult | None:
+    replay = _replay(entry.patient, key, fingerprint)
+    if replay is not None and replay.entry.pk != entry.pk:
+        raise IdempotencyKeyReused("This Idempotency-Key was already used for another entry.")
+    return replay
 
 
 def _entry_role(user: Any, patient: Patient) -> str:
@@ -288,6 +319,8 @@ def _fingerprint(
         "notes": values["notes"],
         "captured_at": captured_at.isoformat() if captured_at else None,
     }
+    if "reason" in values:  # corrections: the reason is part of what is being recorded
+        canonical["reason"] = values["reason"]
     encoded = json.dumps(canonical, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(encoded.encode()).hexdigest()
 

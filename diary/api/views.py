@@ -53,6 +53,14 @@ _KEY_PARAMETER = OpenApiParameter(
     required=True,
     description="A UUID the client makes once per entry and sends again on every retry.",
 )
+_OPTIONAL_KEY_PARAMETER = OpenApiParameter(
+    IDEMPOTENCY_KEY,
+    OpenApiTypes.UUID,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Optional: a UUID the client makes once per correction and sends again on "
+    "every retry, so a retried correction is recorded once.",
+)
 _LOCATION = OpenApiParameter(
     "Location",
     OpenApiTypes.URI,
@@ -72,9 +80,11 @@ _REPLAYED = OpenApiParameter(
 )
 
 
-def _idempotency_key(request: Request) -> Any:
+def _idempotency_key(request: Request, *, required: bool = True) -> Any:
     raw = request.headers.get(IDEMPOTENCY_KEY)
     if not raw:
+        if not required:
+            return None
         raise serializers.ValidationError({IDEMPOTENCY_KEY: ["This header is required."]})
     key = parse_uuid(raw)
     if key is None:
@@ -195,24 +205,34 @@ class EntryCorrectionApi(ApiView):
         summary="Correct an entry: a new version, earlier ones kept",
         description="The body is the complete new content. A reason is required once the "
         "day's cut-off has passed (400 naming `reason`); before it the version is recorded as "
-        "a same-day edit. Carers cannot correct locked days.",
-        parameters=[_LOCATION],
+        "a same-day edit. Carers cannot correct locked days. With an Idempotency-Key, a retry "
+        "of the same correction answers 200 with the version already recorded; the key with "
+        "other content, or already used for another entry, answers 422.",
+        parameters=[_OPTIONAL_KEY_PARAMETER, _LOCATION, _REPLAYED],
         request=CorrectionInputSerializer,
-        responses={201: EntryVersionSerializer, **problems(*WRITE_PROBLEMS)},
+        responses={
+            201: EntryVersionSerializer,
+            200: EntryVersionSerializer,
+            **problems(*WRITE_PROBLEMS, 422),
+        },
     )
     def post(self, request: Request, entry_id: int) -> Response:
+        key = _idempotency_key(request, required=False)
         entry = entry_for(request.user, entry_id)
         data = CorrectionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        version = services.correct_entry(
+        result = services.correct_entry(
             entry=entry,
             user=request.user,
             submission=data.submission(entry.date),
             source=data.validated_data["source"],
             reason=data.validated_data["reason"],
+            idempotency_key=key,
         )
         url = entry_url(request, entry.pk)
-        body = EntryVersionSerializer(version, context={"request": request}).data
+        body = EntryVersionSerializer(result.version, context={"request": request}).data
+        if result.replayed:
+            return Response(body, status=200, headers={"Idempotency-Replayed": "true"})
         return Response(body, status=201, headers={"Location": url})
 
 

@@ -287,6 +287,34 @@ def test_after_the_cutoff_a_correction_needs_a_reason(api, cast, clock):
     assert accepted.status_code == 201 and accepted.json()["reason"] == "forgot the rash"
 
 
+def test_a_retried_correction_with_its_key_is_recorded_once(api, cast, clock):
+    entry = post_entry(api, cast).json()
+    clock(EVENING + datetime.timedelta(minutes=20))
+    url = f"/api/v1/entries/{entry['id']}/corrections/"
+    key = {"HTTP_IDEMPOTENCY_KEY": str(uuid.uuid4())}
+    body = {"scores": {**SCORES, "rash": 1}}
+    first = api("carer").post(url, body, format="json", **key)
+    again = api("carer").post(url, body, format="json", **key)
+    assert first.status_code == 201
+    assert again.status_code == 200 and again["Idempotency-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert EntryVersion.objects.count() == 2
+    other = api("carer").post(url, {"scores": SCORES}, format="json", **key)
+    assert other.status_code == 422
+    assert EntryVersion.objects.count() == 2
+
+
+def test_a_malformed_correction_key_is_400_and_records_nothing(api, cast, clock):
+    entry = post_entry(api, cast).json()
+    url = f"/api/v1/entries/{entry['id']}/corrections/"
+    response = api("carer").post(
+        url, {"scores": SCORES}, format="json", HTTP_IDEMPOTENCY_KEY="not-a-uuid"
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "Idempotency-Key"
+    assert EntryVersion.objects.count() == 1
+
+
 def test_carers_cannot_correct_a_locked_day_but_the_clinic_can(api, cast, clock):
     entry = post_entry(api, cast).json()
     clock(datetime.datetime(2026, 11, 25, 9, 0, tzinfo=LONDON))

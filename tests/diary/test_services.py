@@ -199,7 +199,7 @@ def test_a_same_evening_correction_is_a_version_with_the_default_reason(cast):
         submission=Submission(date=DAY, scores={**SCORES, "rash": 1}),
         source="web",
         now=EVENING + datetime.timedelta(minutes=10),
-    )
+    ).version
     assert version.number == 2 and version.reason == "same-day edit"
     assert entry.versions.count() == 2
     assert entry.versions.get(number=1).scores.get(item_code="rash").score == 2
@@ -221,5 +221,66 @@ def test_a_correction_after_the_cutoff_needs_a_reason(cast):
         source="web",
         reason="carer phoned",
         now=next_day,
-    )
+    ).version
     assert version.entered_by_role == "clinician" and version.reason == "carer phoned"
+
+
+def test_a_retried_correction_with_its_key_is_recorded_once(cast):
+    entry = _submit(cast).entry
+    key = uuid.uuid4()
+    later = EVENING + datetime.timedelta(minutes=10)
+    corrected = Submission(date=DAY, scores={**SCORES, "rash": 1})
+    first = correct_entry(
+        entry=entry,
+        user=cast.carer,
+        submission=corrected,
+        source="web",
+        idempotency_key=key,
+        now=later,
+    )
+    again = correct_entry(
+        entry=entry,
+        user=cast.carer,
+        submission=corrected,
+        source="web",
+        idempotency_key=key,
+        now=later + datetime.timedelta(seconds=30),
+    )
+    assert not first.replayed and again.replayed
+    assert again.version == first.version
+    assert entry.versions.count() == 2
+
+
+def test_a_correction_key_with_other_content_or_for_another_entry_is_refused(cast):
+    entry = _submit(cast).entry
+    other = _submit(cast, day=DAY - datetime.timedelta(days=1), key=uuid.uuid4())
+    key = uuid.uuid4()
+    later = EVENING + datetime.timedelta(minutes=10)
+    correct_entry(
+        entry=entry,
+        user=cast.carer,
+        submission=Submission(date=DAY, scores=SCORES),
+        source="web",
+        idempotency_key=key,
+        now=later,
+    )
+    with pytest.raises(IdempotencyKeyReused):
+        correct_entry(
+            entry=entry,
+            user=cast.carer,
+            submission=Submission(date=DAY, scores={**SCORES, "rash": 4}),
+            source="web",
+            idempotency_key=key,
+            now=later,
+        )
+    with pytest.raises(IdempotencyKeyReused):
+        correct_entry(
+            entry=other.entry,
+            user=cast.carer,
+            submission=Submission(date=other.entry.date, scores=SCORES),
+            source="web",
+            reason="wrong day",
+            idempotency_key=key,
+            now=later,
+        )
+    assert entry.versions.count() == 2 and other.entry.versions.count() == 1
