@@ -7,12 +7,30 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
+from django.db.models import OuterRef, Subquery
+
 import scoring
 from diary.models import InstrumentDefinition
+
+# A patient read with this annotation (``diary.access.patient_for`` does) carries its clinic's
+# newest instrument version for its disease, or None for the built-in one.
+CURRENT_VERSION = "_current_instrument_version"
+
+
+def current_version_annotation() -> Subquery:
+    return Subquery(
+        InstrumentDefinition.objects.filter(
+            clinic_id=OuterRef("clinic_id"), disease=OuterRef("disease")
+        )
+        .order_by("-version")
+        .values("version")[:1]
+    )
 
 
 def current_instrument(patient: Any) -> scoring.Instrument:
     """The instrument a new entry for ``patient`` is captured with today."""
+    if hasattr(patient, CURRENT_VERSION):
+        return _instrument(patient.disease, getattr(patient, CURRENT_VERSION))
     return current_instruments([patient])[patient.pk]
 
 
@@ -28,13 +46,16 @@ def current_instruments(patients: Iterable[Any]) -> dict[int, scoring.Instrument
         overrides[key] = max(version, overrides.get(key, 0))
     result = {}
     for patient in patients:
-        version = overrides.get((patient.clinic_id, patient.disease))
-        result[patient.pk] = (
-            instrument_version(patient.disease, version)
-            if version is not None
-            else scoring.instrument_for(patient.disease)
+        result[patient.pk] = _instrument(
+            patient.disease, overrides.get((patient.clinic_id, patient.disease))
         )
     return result
+
+
+def _instrument(disease: str, clinic_version: int | None) -> scoring.Instrument:
+    if clinic_version is None:
+        return scoring.instrument_for(disease)
+    return instrument_version(disease, clinic_version)
 
 
 @lru_cache(maxsize=256)

@@ -88,14 +88,16 @@ def submit_entry(
     instrument = current_instrument(patient)
     values = _validated_values(instrument, submission)
     fingerprint = _fingerprint(submission.date, values, submission.captured_at)
-    if idempotency_key is not None:
-        replay = _replay(patient, idempotency_key, fingerprint)
-        if replay is not None:
-            return replay
-    timeliness = _check_day(patient, submission.date, role, source, reason, now)
-    existing = DiaryEntry.objects.filter(patient=patient, date=submission.date).first()
-    if existing is not None:
-        raise EntryExists(existing)
+    try:
+        timeliness = _check_day(patient, submission.date, role, source, reason, now)
+    except ValidationError:
+        # A retry of an entry accepted earlier answers with it, even once its day is locked.
+        replay = _replay(patient, idempotency_key, fingerprint) if idempotency_key else None
+        if replay is None:
+            raise
+        return replay
+    # No lookups first: the database's unique constraints on (patient, day) and (patient,
+    # key) decide, and only a refused insert reads what is already there (a replay or 409).
     try:
         with transaction.atomic():
             entry = DiaryEntry.objects.create(
@@ -116,7 +118,8 @@ def submit_entry(
                 fingerprint=fingerprint,
             )
     except IntegrityError:
-        # A concurrent request won the race for this key or this day: report what it stored.
+        # This key or this day is taken (a retry, a concurrent request, or another submission
+        # for the day): report what is stored.
         if idempotency_key is not None:
             replay = _replay(patient, idempotency_key, fingerprint)
             if replay is not None:
@@ -372,10 +375,15 @@ def _write_version(
         idempotency_key=idempotency_key,
         request_fingerprint=fingerprint,
     )
-    ItemScore.objects.bulk_create(
+    scores = ItemScore.objects.bulk_create(
         ItemScore(version=version, item_code=code, score=score)
         for code, score in values["scores"].items()
     )
+    # The answer shows what was just written: filled in as ``prefetch_related`` would, so
+    # ``version.scores.all()`` is not read back from the database.
+    written = version.scores.all()
+    written._result_cache, written._prefetch_done = scores, True  # type: ignore[attr-defined]
+    version._prefetched_objects_cache = {"scores": written}  # type: ignore[attr-defined]
     return version
 
 

@@ -390,3 +390,43 @@ def test_bad_query_parameters_are_named(api, cast, query, field):
     response = api("carer").get(entries_url(cast.patient), query)
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == field
+
+
+# --- the cost of a submission ------------------------------------------------------------------
+
+
+def test_a_submission_reads_twice_and_writes_three_rows(api, cast, clock):
+    """The evening peak's request: the token, the patient with the caller's role and its
+    instrument, then the entry, its version and its scores; nothing is read back."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    post_entry(api, cast, body={**BODY, "date": "2026-11-17"})  # token and caches warm
+    with CaptureQueriesContext(connection) as captured:
+        response = post_entry(api, cast)
+    assert response.status_code == 201 and response.json()["scores"] == SCORES
+    transaction_control = ("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT", "ROLLBACK")
+    statements = [
+        q["sql"].split()[0] + " " + q["sql"].split()[2 if q["sql"].startswith("INSERT") else -1]
+        for q in captured.captured_queries
+        if not q["sql"].lstrip().upper().startswith(transaction_control)
+    ]
+    assert [s.split()[0] for s in statements] == ["SELECT", "SELECT", "INSERT", "INSERT", "INSERT"]
+    assert [s.split()[1].strip('"') for s in statements[2:]] == [
+        "diary_diaryentry",
+        "diary_entryversion",
+        "diary_itemscore",
+    ]
+
+
+def test_a_replay_and_a_second_key_for_the_day_still_answer_after_the_refused_insert(
+    api, cast, clock
+):
+    key = uuid.uuid4()
+    first = post_entry(api, cast, key=key)
+    assert post_entry(api, cast, key=key).status_code == 200
+    other = post_entry(api, cast)
+    assert other.status_code == 409 and other["Location"] == first.json()["url"]
+    reused = post_entry(api, cast, body={**BODY, "date": "2026-11-17"}, key=key)
+    assert reused.status_code == 422
+    assert DiaryEntry.objects.count() == 1 and EntryVersion.objects.count() == 1
