@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 import scoring
@@ -71,6 +71,32 @@ def diary_days(
     for patient_id, day, code, score in rows:
         result[patient_id].setdefault(day, {})[code] = score
     return result
+
+
+def window_marks(
+    patient_ids: Iterable[int], start: datetime.date, end: datetime.date
+) -> dict[int, tuple[int, int]]:
+    """Per patient, the number of entry versions dated in ``[start, end]`` and the highest
+    version id among them, in one query that reads no item scores.
+
+    Versions are append-only (never updated or deleted; on PostgreSQL a trigger refuses it),
+    so the window's content changes exactly when one of these two numbers does: a new entry
+    or correction adds a version, and one committed late with a lower id still adds to the
+    count. A reader that keeps what it computed from the window can key it on these marks
+    and read the item scores again only for the patients whose marks moved.
+    """
+    rows = (
+        EntryVersion.objects.filter(
+            entry__patient_id__in=list(patient_ids),
+            entry__date__gte=start,
+            entry__date__lte=end,
+        )
+        .values("entry__patient_id")
+        .annotate(n=Count("id"), last=Max("id"))
+        .values_list("entry__patient_id", "n", "last")
+        .order_by()
+    )
+    return {patient_id: (n, last) for patient_id, n, last in rows}
 
 
 @dataclass(frozen=True)

@@ -105,6 +105,17 @@ def _fresh_instrument_cache() -> Any:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_dashboard_rows() -> Any:
+    # The dashboard keeps rows by patient id and version ids; a rolled-back test database
+    # hands the same ids to the next test's different diaries (production never reuses one).
+    from clinicians.reports.dashboard import forget_kept_rows
+
+    forget_kept_rows()
+    yield
+    forget_kept_rows()
+
+
+@pytest.fixture(autouse=True)
 def _fast_test_settings(settings: Any) -> None:
     # Password hashing is deliberately slow; tests hash hundreds of passwords.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -13,6 +13,10 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
+from django.template.loader import get_template
+from django.urls import get_script_prefix
+from django.utils import translation
 from django.utils.safestring import SafeString
 
 import scoring
@@ -29,11 +33,77 @@ STEROID_RESPONSE_MG_PER_KG = Decimal("0.15")
 @dataclass(frozen=True)
 class DashboardLine:
     row: Row
+    html: SafeString
+
+
+@dataclass(frozen=True)
+class RowView:
+    """Everything one dashboard row shows, and nothing else: the row template reads only this,
+    so its rendering can be kept by this value (two equal views render the same HTML)."""
+
+    patient_id: int
+    reference: str
+    display_name: str
+    is_active: bool
+    disease: str
+    dds: Fraction | None
+    status: str
+    partial: bool
+    missing_items: tuple[str, ...]
+    change: Fraction | None
     spark: SafeString
+    completeness_percent: int
+    completeness_days: int
+    completeness_total: int
+    needs_attention: bool
+    open_alerts: int
+    acknowledged_alerts: int
+    next_appointment: datetime.datetime | None
+    time_zone: str
 
 
 def dashboard_lines(rows: list[Row]) -> list[DashboardLine]:
-    return [DashboardLine(row, _spark(row)) for row in rows]
+    # With DEBUG (development) a row is rendered every time, so an edited template shows.
+    render = _render_row if settings.DEBUG else _row_html
+    language, prefix = translation.get_language(), get_script_prefix()
+    return [DashboardLine(row, render(_row_view(row), language, prefix)) for row in rows]
+
+
+def _row_view(row: Row) -> RowView:
+    patient, score = row.patient, row.score
+    return RowView(
+        patient_id=patient.pk,
+        reference=patient.reference,
+        display_name=patient.display_name,
+        is_active=patient.is_active,
+        disease=patient.disease,
+        dds=score.value,
+        status=row.status,
+        partial=score.partial,
+        missing_items=score.missing_items,
+        change=row.change,
+        spark=_spark(row),
+        completeness_percent=row.completeness.percent,
+        completeness_days=row.completeness.days,
+        completeness_total=row.completeness.total,
+        needs_attention=row.needs_attention,
+        open_alerts=row.open_alerts,
+        acknowledged_alerts=row.acknowledged_alerts,
+        next_appointment=row.next_appointment,
+        time_zone=patient.clinic.time_zone,
+    )
+
+
+# Rendering 500 rows is most of a dashboard's time once its scores are kept; between two
+# visits most rows show the same values. The language and the script prefix (the links) are
+# part of the key. Patient names are kept in this process's memory only, like the page itself.
+@lru_cache(maxsize=10_000)
+def _row_html(view: RowView, language: str | None, prefix: str) -> SafeString:
+    return _render_row(view, language, prefix)
+
+
+def _render_row(view: RowView, language: str | None, prefix: str) -> SafeString:
+    return SafeString(get_template("clinicians/_board_row.html").render({"v": view}))
 
 
 def _spark(row: Row) -> SafeString:

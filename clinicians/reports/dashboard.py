@@ -26,7 +26,7 @@ from diary.access import patients_for
 from diary.days import DayRules
 from diary.instruments import current_instruments
 from diary.models import Patient
-from diary.selectors import versioned_days
+from diary.selectors import versioned_days, window_marks
 
 SPARK_DAYS = 28
 COMPLETENESS_DAYS = 14
@@ -130,8 +130,18 @@ def _rows(
 ) -> list[Row]:
     ids = [p.pk for p in patients]
     first = min(days.values()) - datetime.timedelta(days=SPARK_DAYS - 1 + 6)
-    stored = versioned_days(ids, first, max(days.values()))
+    last = max(days.values())
     instruments = current_instruments(patients)
+    # Scores kept from an earlier visit are reused while the window's marks have not moved;
+    # only the other patients' item scores are read and scored.
+    marks = window_marks(ids, first, last)
+    keys = {
+        p.pk: (p.pk, days[p.pk], p.disease, instruments[p.pk], first, last, marks.get(p.pk))
+        for p in patients
+    }
+    kept = {pk: _CACHE.get(key) for pk, key in keys.items()}
+    missing = [pk for pk, scores in kept.items() if scores is None]
+    stored = versioned_days(missing, first, last) if missing else {}
     alerts = _alert_counts(ids)
     upcoming = dict(
         Appointment.objects.filter(patient_id__in=ids, cancelled=False, starts_at__gte=now)
@@ -143,8 +153,13 @@ def _rows(
     rows = []
     for patient in patients:
         day = days[patient.pk]
-        pdays = PatientDays(patient.disease, instruments[patient.pk], stored.get(patient.pk, {}))
-        scores = _scores(pdays, day)
+        scores = kept[patient.pk]
+        if scores is None:
+            pdays = PatientDays(
+                patient.disease, instruments[patient.pk], stored.get(patient.pk, {})
+            )
+            scores = _compute_scores(pdays, day)
+            _CACHE.put(keys[patient.pk], scores)
         rows.append(
             Row(
                 patient=patient,
@@ -174,12 +189,15 @@ class _Scores:
 
 
 class _ScoresCache:
-    """The last few thousand rows' scores, keyed by everything they are computed from.
+    """The last rows' scores, keyed by everything they are computed from.
 
-    The key is the diary day, the disease, the current instrument (versions are immutable) and
-    the content of every stored day the row reads (date, instrument version, item scores), so
-    an entry can never be stale: a new entry or correction is a different key. Scoring a row
-    is most of the dashboard's time and between two visits most rows are unchanged.
+    The key is the patient, the diary day, the disease, the current instrument (versions are
+    immutable; the object compares by content, so a clinic's new thresholds are a new key),
+    the window read and that window's marks (``diary.selectors.window_marks``: its count of
+    versions and highest version id). Versions are append-only, so a new entry or correction
+    moves the marks and is a new key: a kept row is never stale. Scoring a row, and reading
+    its item scores, is most of the dashboard's time, and between two visits most rows are
+    unchanged.
     """
 
     def __init__(self, size: int) -> None:
@@ -200,30 +218,18 @@ class _ScoresCache:
             if len(self.entries) > self.size:
                 self.entries.popitem(last=False)
 
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
 
-_CACHE = _ScoresCache(5_000)
+
+# 20 clinics of 500 patients fit; a row's scores are a few kilobytes.
+_CACHE = _ScoresCache(10_000)
 
 
-def _scores(pdays: PatientDays, day: datetime.date) -> _Scores:
-    first = day - datetime.timedelta(days=SPARK_DAYS - 1 + 6)
-    current = pdays.current
-    key = (
-        day,
-        pdays.disease,
-        current.version,
-        current.threshold_profile,
-        current.control_threshold,
-        tuple(
-            (d, stored.instrument_version, tuple(sorted(stored.scores.items())))
-            for d, stored in sorted(pdays.days.items())
-            if first <= d <= day
-        ),
-    )
-    cached = _CACHE.get(key)
-    if cached is None:
-        cached = _compute_scores(pdays, day)
-        _CACHE.put(key, cached)
-    return cached
+def forget_kept_rows() -> None:
+    """Drop every kept row (for a database whose ids start again, such as a test's)."""
+    _CACHE.clear()
 
 
 def _compute_scores(pdays: PatientDays, day: datetime.date) -> _Scores:

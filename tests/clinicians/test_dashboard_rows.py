@@ -34,3 +34,24 @@ def test_a_new_entry_and_a_correction_change_the_row_on_the_next_visit(cast):
         reason="typo",
     )
     assert _dds(cast) == 1
+
+
+def _item_score_reads(cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        dashboard(cast.clinician, Filters())
+    return [q["sql"] for q in captured.captured_queries if "diary_itemscore" in q["sql"]]
+
+
+def test_a_second_visit_reads_item_scores_only_for_patients_whose_diary_moved(cast):
+    today = DayRules.for_patient(cast.patient).offered_day(timezone.now())
+    yesterday = today - datetime.timedelta(days=1)
+    write_days(cast.patient, cast.carer, same_every_day(CANDLE, 1, yesterday, 13))
+    assert _item_score_reads(cast)  # the first visit reads the window
+    assert _item_score_reads(cast) == []  # nothing moved: every row is kept
+    write_days(cast.patient, cast.carer, {today: dict.fromkeys(CANDLE, 4)})
+    [read] = _item_score_reads(cast)  # one patient's window is read again
+    assert f"IN ({cast.patient.pk})" in read.replace("= ANY", "IN").replace("'{", "(")
+    assert _dds(cast) * 7 == 10
