@@ -256,11 +256,26 @@ def patient_context(review: Review, language: str) -> dict[str, Any]:
             "White columns are days without an entry. The table after the chart summarises it.",
         ),
         "heat_summary": _heat_summary(items, heat_scores),
+        "dds_table": dds_table(review.series),
+        "dds_table_weekly": len(review.series) > DAILY_TABLE_MAX_DAYS,
         "steroid": _steroid_chart(review),
         "steroid_points": steroid_rows(review),
         "measure_panels": _measure_panels(review),
         "latest_words": status_words(review.latest.score.status),
     }
+
+
+# The trend's text alternative lists every day up to three months; a longer range lists the
+# DDS every seventh day back from the last, whose windows cover each day exactly once (a
+# screen reader user gets 157 rows for three years, not 1,096; the CSV has every day).
+DAILY_TABLE_MAX_DAYS = 92
+
+
+def dds_table(series: list[Any]) -> list[Any]:
+    """The days of ``series`` (oldest first) that the trend's text alternative lists."""
+    if len(series) <= DAILY_TABLE_MAX_DAYS:
+        return series
+    return series[::-1][::7][::-1]
 
 
 def _heat_summary(

@@ -1,6 +1,7 @@
 """The clinician pages through their URLs, with the named cast."""
 
 import datetime
+import itertools
 import re
 from decimal import Decimal
 
@@ -150,6 +151,27 @@ def test_the_patient_page_shows_the_trend_with_its_lines_gaps_and_period_table(c
     assert "1.000" in page and "chip-active" in page
     # Text alternative: the hidden table lists every day of the range.
     assert page.count('<tr><th scope="row">20') >= 28
+
+
+def test_a_long_range_lists_the_dds_once_a_week_in_the_text_alternative(client, cast):
+    """Past three months the hidden table lists every seventh day back from today: windows
+    that cover each day exactly once (the CSV export keeps every day)."""
+    today = _today(cast.patient)
+    write_days(cast.patient, cast.carer, same_every_day(CANDLE, 1, today, 7))
+    write_days(
+        cast.patient,
+        cast.carer,
+        same_every_day(CANDLE, 2, today - datetime.timedelta(days=200), 1),
+    )
+    sign_in(client, cast.clinician)
+    page = client.get(f"/clinic/patients/{cast.patient.pk}/?range=all").content.decode()
+    assert "7-day DDS once a week" in page
+    listed = re.findall(r'<tr><th scope="row">(\d{4}-\d\d-\d\d)</th><td>', page)
+    days = [datetime.date.fromisoformat(d) for d in listed]
+    assert days[-1] == today and len(days) == 201 // 7 + 1
+    assert all((b - a).days == 7 for a, b in itertools.pairwise(days))
+    short = client.get(f"/clinic/patients/{cast.patient.pk}/?range=3m").content.decode()
+    assert "7-day DDS by day" in short and "once a week" not in short
 
 
 def test_every_view_and_export_is_logged_without_clinical_values(client, cast):
