@@ -7,17 +7,18 @@ rows of its text alternative (a visually hidden table in the template).
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
-from django.conf import settings
-from django.template.loader import get_template
-from django.urls import get_script_prefix
-from django.utils import translation
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 import scoring
 from clinicians import charts
@@ -25,6 +26,7 @@ from clinicians.reports.dashboard import Row
 from clinicians.reports.patient import RANGE_LABELS, Review
 from clinicians.reports.records import ClinicalRecords
 from clinicians.reports.summary import Summary
+from clinicians.templatetags import clinic_tags
 from diary.templatetags.diary_tags import status_words
 
 STEROID_RESPONSE_MG_PER_KG = Decimal("0.15")
@@ -38,8 +40,7 @@ class DashboardLine:
 
 @dataclass(frozen=True)
 class RowView:
-    """Everything one dashboard row shows, and nothing else: the row template reads only this,
-    so its rendering can be kept by this value (two equal views render the same HTML)."""
+    """Everything one dashboard row shows, and nothing else: ``_row_html`` reads only this."""
 
     patient_id: int
     reference: str
@@ -63,10 +64,17 @@ class RowView:
 
 
 def dashboard_lines(rows: list[Row]) -> list[DashboardLine]:
-    # With DEBUG (development) a row is rendered every time, so an edited template shows.
-    render = _render_row if settings.DEBUG else _row_html
-    language, prefix = translation.get_language(), get_script_prefix()
-    return [DashboardLine(row, render(_row_view(row), language, prefix)) for row in rows]
+    urls = (_url_pattern("clinic:patient"), _url_pattern("clinic:summary"))
+    return [DashboardLine(row, _row_html(_row_view(row), urls)) for row in rows]
+
+
+_URL_STAND_IN = 987_654_321
+
+
+def _url_pattern(name: str) -> str:
+    """The address of ``name`` for a patient id, as a format string (one ``reverse`` a page,
+    not two a row)."""
+    return reverse(name, args=[_URL_STAND_IN]).replace(str(_URL_STAND_IN), "{}")
 
 
 def _row_view(row: Row) -> RowView:
@@ -94,16 +102,78 @@ def _row_view(row: Row) -> RowView:
     )
 
 
-# Rendering 500 rows is most of a dashboard's time once its scores are kept; between two
-# visits most rows show the same values. The language and the script prefix (the links) are
-# part of the key. Patient names are kept in this process's memory only, like the page itself.
-@lru_cache(maxsize=10_000)
-def _row_html(view: RowView, language: str | None, prefix: str) -> SafeString:
-    return _render_row(view, language, prefix)
+# A 500-row table is built here rather than by a template loop: Django's template engine took
+# about 0.2 ms a row, most of a dashboard's time once its scores are kept (docs/performance.md).
+# Like the charts, every text goes through ``format_html``. The language is active.
+def _row_html(view: RowView, urls: tuple[str, str]) -> SafeString:
+    patient_url, summary_url = (u.format(view.patient_id) for u in urls)
+    partial = ""
+    if view.partial:
+        partial = format_html(
+            ' <span class="tag" title="{} {}">{}</span>',
+            gettext("No score in the window for"),
+            ", ".join(view.missing_items),
+            gettext("partial"),
+        )
+    if view.open_alerts:
+        alerts = format_html(
+            '<a class="badge" href="{}#alerts">{} {}</a>',
+            patient_url,
+            view.open_alerts,
+            gettext("open"),
+        )
+    elif view.acknowledged_alerts:
+        alerts = format_html(
+            '<span class="muted">{} {}</span>', view.acknowledged_alerts, gettext("ack.")
+        )
+    else:
+        alerts = _NONE
+    visit = _NONE
+    if view.next_appointment is not None:
+        local = view.next_appointment.astimezone(zoneinfo.ZoneInfo(view.time_zone))
+        visit = format_html(
+            '<time datetime="{}">{}</time>', local.isoformat(), date_format(local, "D j M, H:i")
+        )
+    classes = " ".join(
+        c for c, on in (("attention", view.needs_attention), ("inactive", not view.is_active)) if on
+    )
+    inactive = (
+        "" if view.is_active else format_html(' <span class="tag">{}</span>', gettext("inactive"))
+    )
+    return format_html(
+        '<tr class="{}"><th scope="row"><a href="{}"><span class="ref">{}</span> {}</a>{}</th>'
+        "<td>{}</td>"
+        '<td class="num"><span class="score">{}</span> <span class="chip chip-{}" title="{}">'
+        "{}</span>{}</td>"
+        '<td class="num change">{}</td><td class="spark-cell">{}</td>'
+        '<td class="num"><svg class="complete" viewBox="0 0 100 10" preserveAspectRatio="none" '
+        'aria-hidden="true"><rect class="bar" width="{}" height="10"/></svg> {}/{}</td>'
+        '<td class="num">{}</td><td>{}</td>'
+        '<td><a class="small-link" href="{}">{}</a></td></tr>\n',
+        classes,
+        patient_url,
+        view.reference,
+        view.display_name,
+        inactive,
+        view.disease,
+        clinic_tags.dds(view.dds),
+        view.status,
+        status_words(view.status),
+        clinic_tags.short_status(view.status),
+        partial,
+        clinic_tags.signed(view.change),
+        view.spark,
+        view.completeness_percent,
+        view.completeness_days,
+        view.completeness_total,
+        alerts,
+        visit,
+        summary_url,
+        gettext("Summary"),
+    )
 
 
-def _render_row(view: RowView, language: str | None, prefix: str) -> SafeString:
-    return SafeString(get_template("clinicians/_board_row.html").render({"v": view}))
+_NONE = SafeString('<span class="muted">–</span>')
 
 
 def _spark(row: Row) -> SafeString:

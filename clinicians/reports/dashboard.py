@@ -8,6 +8,7 @@ before), their current instruments, their unresolved alerts and their next appoi
 from __future__ import annotations
 
 import datetime
+import hashlib
 import threading
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
@@ -18,13 +19,13 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 import scoring
-from clinicians.models import Alert, Clinic
+from clinicians.models import Alert, Clinic, KeptDashboardRow
 from clinicians.records import Appointment
 from clinicians.reports.scope import staff_clinics
 from clinicians.reports.scores import Completeness, PatientDays, completeness
 from diary.access import patients_for
 from diary.days import DayRules
-from diary.instruments import current_instruments
+from diary.instruments import current_instruments, instrument_version
 from diary.models import Patient
 from diary.selectors import versioned_days, window_marks
 
@@ -140,6 +141,10 @@ def _rows(
         for p in patients
     }
     kept = {pk: _CACHE.get(key) for pk, key in keys.items()}
+    shared = _kept_in_database(
+        {pk: keys[pk] for pk, scores in kept.items() if scores is None}, patients, instruments
+    )
+    kept.update(shared)
     missing = [pk for pk, scores in kept.items() if scores is None]
     stored = versioned_days(missing, first, last) if missing else {}
     alerts = _alert_counts(ids)
@@ -150,16 +155,21 @@ def _rows(
         .values_list("patient_id", "first")
         .order_by()
     )
+    computed = {}
+    for patient in patients:
+        if kept[patient.pk] is None:
+            pdays = PatientDays(
+                patient.disease, instruments[patient.pk], stored.get(patient.pk, {})
+            )
+            kept[patient.pk] = computed[patient.pk] = _compute_scores(pdays, days[patient.pk])
+    for pk, scores in [*shared.items(), *computed.items()]:
+        _CACHE.put(keys[pk], scores)
+    _keep_in_database({pk: keys[pk] for pk in computed}, computed, days)
     rows = []
     for patient in patients:
         day = days[patient.pk]
         scores = kept[patient.pk]
-        if scores is None:
-            pdays = PatientDays(
-                patient.disease, instruments[patient.pk], stored.get(patient.pk, {})
-            )
-            scores = _compute_scores(pdays, day)
-            _CACHE.put(keys[patient.pk], scores)
+        assert scores is not None
         rows.append(
             Row(
                 patient=patient,
@@ -230,6 +240,102 @@ _CACHE = _ScoresCache(10_000)
 def forget_kept_rows() -> None:
     """Drop every kept row (for a database whose ids start again, such as a test's)."""
     _CACHE.clear()
+
+
+# --- rows kept in the database, shared by every web process ---------------------------------
+#
+# A process that has not shown a row yet (a new process, or the first visit after the diary
+# day changed) finds it in ``KeptDashboardRow`` under a digest of the same key, instead of
+# reading the window's item scores and scoring 28 windows. The key holds the instrument by
+# its full ``repr`` (every field that scoring reads), so the digest changes with any of it.
+
+
+def _digest(key: tuple[Any, ...]) -> str:
+    return hashlib.sha256(repr(key).encode()).hexdigest()
+
+
+def _kept_in_database(
+    keys: dict[int, tuple[Any, ...]],
+    patients: list[Patient],
+    instruments: dict[int, scoring.Instrument],
+) -> dict[int, _Scores]:
+    if not keys:
+        return {}
+    digests = {_digest(key): pk for pk, key in keys.items()}
+    disease = {p.pk: p.disease for p in patients}
+    found = KeptDashboardRow.objects.filter(key__in=list(digests)).values_list("key", "scores")
+    return {
+        digests[digest]: _decode(payload, disease[digests[digest]], instruments[digests[digest]])
+        for digest, payload in found
+    }
+
+
+def _keep_in_database(
+    keys: dict[int, tuple[Any, ...]], computed: dict[int, _Scores], days: dict[int, datetime.date]
+) -> None:
+    if not computed:
+        return
+    KeptDashboardRow.objects.bulk_create(
+        [
+            KeptDashboardRow(
+                key=_digest(keys[pk]), patient_id=pk, day=days[pk], scores=_encode(scores)
+            )
+            for pk, scores in computed.items()
+        ],
+        ignore_conflicts=True,  # another process kept the same row first: the same scores
+    )
+    # Rows of earlier diary days are never read again.
+    KeptDashboardRow.objects.filter(
+        patient_id__in=list(computed), day__lt=min(days[pk] for pk in computed)
+    ).delete()
+
+
+def _fraction(value: Fraction | None) -> list[int] | None:
+    return None if value is None else [value.numerator, value.denominator]
+
+
+def _unfraction(value: list[int] | None) -> Fraction | None:
+    return None if value is None else Fraction(value[0], value[1])
+
+
+def _encode(scores: _Scores) -> dict[str, Any]:
+    score = scores.score
+    return {
+        "value": _fraction(score.value),
+        "status": score.status.value,
+        "observed": score.observed,
+        "expected": score.expected,
+        "partial": score.partial,
+        "missing": list(score.missing_items),
+        "start": score.start.isoformat(),
+        "end": score.end.isoformat(),
+        "instrument": scores.instrument.version,
+        "change": _fraction(scores.change),
+        "spark": [_fraction(v) for v in scores.spark],
+        "completeness": [scores.completeness.days, scores.completeness.total],
+    }
+
+
+def _decode(payload: dict[str, Any], disease: str, current: scoring.Instrument) -> _Scores:
+    version = payload["instrument"]
+    instrument = current if version == current.version else instrument_version(disease, version)
+    score = scoring.Score(
+        _unfraction(payload["value"]),
+        scoring.Status(payload["status"]),
+        payload["observed"],
+        payload["expected"],
+        payload["partial"],
+        tuple(payload["missing"]),
+        datetime.date.fromisoformat(payload["start"]),
+        datetime.date.fromisoformat(payload["end"]),
+    )
+    return _Scores(
+        score=score,
+        instrument=instrument,
+        change=_unfraction(payload["change"]),
+        spark=[_unfraction(v) for v in payload["spark"]],
+        completeness=Completeness(*payload["completeness"]),
+    )
 
 
 def _compute_scores(pdays: PatientDays, day: datetime.date) -> _Scores:

@@ -55,3 +55,41 @@ def test_a_second_visit_reads_item_scores_only_for_patients_whose_diary_moved(ca
     [read] = _item_score_reads(cast)  # one patient's window is read again
     assert f"IN ({cast.patient.pk})" in read.replace("= ANY", "IN").replace("'{", "(")
     assert _dds(cast) * 7 == 10
+
+
+def _rows(cast):
+    board = dashboard(cast.clinician, Filters())
+    return {
+        row.patient.pk: (row.score, row.instrument, row.change, row.spark, row.completeness)
+        for row in board.rows
+    }
+
+
+def test_another_process_shows_the_rows_kept_in_the_database_without_reading_scores(cast):
+    from clinicians.models import KeptDashboardRow
+    from clinicians.reports.dashboard import forget_kept_rows
+
+    today = DayRules.for_patient(cast.patient).offered_day(timezone.now())
+    days = same_every_day(CANDLE, 1, today - datetime.timedelta(days=10), 13)
+    days.update(same_every_day(CANDLE, 3, today, 3))
+    write_days(cast.patient, cast.carer, days)
+    first = _rows(cast)
+    assert KeptDashboardRow.objects.filter(patient=cast.patient, day=today).count() == 1
+    forget_kept_rows()  # what a process that has not shown the dashboard yet holds
+    assert _item_score_reads(cast) == []
+    forget_kept_rows()
+    assert _rows(cast) == first  # the same scores, Fractions, statuses and instruments
+
+
+def test_kept_rows_of_earlier_days_are_removed_when_a_row_is_kept_again(cast):
+    from clinicians.models import KeptDashboardRow
+
+    today = DayRules.for_patient(cast.patient).offered_day(timezone.now())
+    KeptDashboardRow.objects.create(
+        key="0" * 64, patient=cast.patient, day=today - datetime.timedelta(days=1), scores={}
+    )
+    write_days(cast.patient, cast.carer, same_every_day(CANDLE, 1, today, 7))
+    dashboard(cast.clinician, Filters())
+    assert list(
+        KeptDashboardRow.objects.filter(patient=cast.patient).values_list("day", flat=True)
+    ) == [today]
