@@ -374,7 +374,7 @@ def _markers(frame: Frame, markers: Sequence[Marker]) -> str:
 
 
 def sparkline(
-    values: Sequence[Fraction | None],
+    values: Sequence[Number | None],
     *,
     control: Fraction,
     remission: Fraction,

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 import scoring
 from clinicians import charts
@@ -65,7 +65,8 @@ class RowView:
 
 def dashboard_lines(rows: list[Row]) -> list[DashboardLine]:
     urls = (_url_pattern("clinic:patient"), _url_pattern("clinic:summary"))
-    return [DashboardLine(row, _row_html(_row_view(row), urls)) for row in rows]
+    language = get_language()
+    return [DashboardLine(row, _kept_row_html(_row_view(row), urls, language)) for row in rows]
 
 
 _URL_STAND_IN = 987_654_321
@@ -100,6 +101,13 @@ def _row_view(row: Row) -> RowView:
         next_appointment=row.next_appointment,
         time_zone=patient.clinic.time_zone,
     )
+
+
+# Between two visits most rows show the same values: a process keeps the last rows' HTML by
+# the value they show, the addresses and the language (its words and date formats).
+@lru_cache(maxsize=10_000)
+def _kept_row_html(view: RowView, urls: tuple[str, str], language: str | None) -> SafeString:
+    return _row_html(view, urls)
 
 
 # A 500-row table is built here rather than by a template loop: Django's template engine took
@@ -178,25 +186,28 @@ _NONE = SafeString('<span class="muted">–</span>')
 
 def _spark(row: Row) -> SafeString:
     instrument = row.instrument
-    return _sparkline(
-        tuple(row.spark), instrument.control_threshold, instrument.remission_threshold
-    )
+    # Keyed by (numerator, denominator) pairs: hashing 28 Fractions a row was a tenth of a
+    # kept dashboard's time; a Fraction is in lowest terms, so the pairs name the same values.
+    pairs = tuple(None if v is None else (v.numerator, v.denominator) for v in row.spark)
+    return _sparkline(pairs, instrument.control_threshold, instrument.remission_threshold)
 
 
 # A pure function of its arguments, so a process keeps the last few thousand: most of a
 # dashboard's sparklines are unchanged between two visits (docs/performance.md).
-@lru_cache(maxsize=5_000)
+@lru_cache(maxsize=10_000)
 def _sparkline(
-    spark: tuple[Fraction | None, ...], control: Fraction, remission: Fraction
+    pairs: tuple[tuple[int, int] | None, ...], control: Fraction, remission: Fraction
 ) -> SafeString:
-    known = [v for v in spark if v is not None]
+    known = [p for p in pairs if p is not None]
     if known:
         label = (
-            f"7-day DDS over 28 days: from {fmt(known[0])} to {fmt(known[-1])}; "
-            f"{len(spark) - len(known)} of 28 days without a score"
+            f"7-day DDS over 28 days: from {fmt(Fraction(*known[0]))} to "
+            f"{fmt(Fraction(*known[-1]))}; {len(pairs) - len(known)} of 28 days without a score"
         )
     else:
         label = "7-day DDS over 28 days: no day with enough data"
+    # Positions on a 30-pixel chart: floats (the same as the Fractions' to 0.1 px) are cheaper.
+    spark = [None if p is None else p[0] / p[1] for p in pairs]
     return charts.sparkline(spark, control=control, remission=remission, label=label)
 
 
