@@ -141,6 +141,8 @@ def prepare(night: datetime.date, data_path: Path) -> None:
             " c.carer_id, now() FROM diary_carerlink c ON CONFLICT DO NOTHING"
         )
         cursor.execute("DROP TABLE IF EXISTS bench_floor")
+        # Every run starts with no dashboard rows kept (the first visits compute them).
+        cursor.execute("DELETE FROM clinicians_keptdashboardrow")
     from bench.floor import CREATE
 
     with connection.cursor() as cursor:
