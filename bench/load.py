@@ -114,9 +114,22 @@ def seed(profile: Profile, rebuild: bool) -> datetime.date:
     return night
 
 
+# The last seeded days are removed before a run, so that every carer has this many evenings
+# free within the back-fill window (today and the days before): the phases together submit
+# more diaries than there are carers.
+FREED_DAYS = 2
+
+
+def free_from(night: datetime.date) -> datetime.date:
+    """The first diary day a run may submit (entries from it on are removed by ``prepare``)."""
+    return night - datetime.timedelta(days=FREED_DAYS - 1)
+
+
 def prepare(night: datetime.date, data_path: Path) -> None:
     """Tokens for the carers, signed-in sessions for the clinicians, no rows of earlier runs."""
     from django.db import connection
+
+    night = free_from(night) - datetime.timedelta(days=1)  # the last day kept
 
     with connection.cursor() as cursor:
         # Earlier runs' entries are the days after the seeded ones. Diary versions are
@@ -152,32 +165,33 @@ def prepare(night: datetime.date, data_path: Path) -> None:
 
 
 def write_data(night: datetime.date, path: Path, clinicians: list[dict[str, object]]) -> None:
-    """What locust needs; carers who already sent a diary in an earlier phase are left out."""
+    """What locust needs, with the days each carer already sent in an earlier phase."""
     data = {
-        "first_free_day": (night + datetime.timedelta(days=1)).isoformat(),
-        "carers": _carers(night),
+        "first_free_day": free_from(night).isoformat(),
+        "carers": _carers(free_from(night)),
         "clinicians": clinicians,
         "session_cookie": _session_cookie_name(),
     }
     path.write_text(json.dumps(data))
 
 
-def _carers(night: datetime.date) -> list[dict[str, object]]:
+def _carers(first_free: datetime.date) -> list[dict[str, object]]:
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT c.patient_id, t.key, p.time_zone, p.disease FROM diary_carerlink c"
+            "SELECT c.patient_id, t.key, p.time_zone, p.disease, coalesce((SELECT"
+            " array_agg(e.date::text) FROM diary_diaryentry e WHERE e.patient_id = p.id AND"
+            " e.date >= %s), '{}') FROM diary_carerlink c"
             " JOIN authtoken_token t ON t.user_id = c.carer_id"
-            " JOIN diary_patient p ON p.id = c.patient_id WHERE NOT EXISTS (SELECT 1 FROM"
-            " diary_diaryentry e WHERE e.patient_id = p.id AND e.date > %s)"
-            " ORDER BY c.patient_id",
-            [night],
+            " JOIN diary_patient p ON p.id = c.patient_id ORDER BY c.patient_id",
+            [first_free],
         )
         return [
-            {"patient": pk, "token": key, "zone": zone, "items": nightly.ITEMS[disease]}
-            for pk, key, zone, disease in cursor.fetchall()
-        ]
+            {"patient": pk, "token": key, "zone": zone, "items": nightly.ITEMS[disease],
+             "used": used}
+            for pk, key, zone, disease, used in cursor.fetchall()
+        ]  # fmt: skip
 
 
 def _clinicians() -> list[dict[str, object]]:

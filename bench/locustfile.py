@@ -53,12 +53,13 @@ def _offered_day(zone: str) -> datetime.date:
 
 
 def _slots() -> Iterator[tuple[dict[str, Any], datetime.date]]:
-    """Every (carer, day) still free: days after the seeded diaries, within the back-fill."""
+    """Every (carer, day) still free: days after the seeded diaries, within the back-fill,
+    that no earlier phase used."""
     first_free = datetime.date.fromisoformat(DATA["first_free_day"])
     for back in range(BACKFILL_DAYS + 1):
         for carer in DATA["carers"]:
             day = _offered_day(carer["zone"]) - datetime.timedelta(days=back)
-            if day >= first_free:
+            if day >= first_free and day.isoformat() not in carer["used"]:
                 yield carer, day
 
 
