@@ -28,6 +28,7 @@ import tempfile
 import threading
 import time
 import uuid
+import zoneinfo
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -130,6 +131,19 @@ def drill_redis(work: Path, data: Path) -> None:
 # --- 2. PostgreSQL connections exhausted ---------------------------------------------------------
 
 
+CUTOFF_HOUR = 4  # the clinics' diary cut-off in bench/nightly.py's data
+
+
+def _free_evening(payload: dict) -> tuple[dict, datetime.date]:
+    """A carer and the evening their phone offers now, which no earlier drill has sent."""
+    for carer in reversed(payload["carers"]):
+        local = datetime.datetime.now(zoneinfo.ZoneInfo(carer["zone"]))
+        day = local.date() - datetime.timedelta(days=1 if local.hour < CUTOFF_HOUR else 0)
+        if day.isoformat() not in carer["used"]:
+            return carer, day
+    raise SystemExit("every carer has sent tonight's diary: rebuild the drill database")
+
+
 def drill_connections(work: Path, data: Path) -> None:
     import json
 
@@ -149,9 +163,8 @@ def drill_connections(work: Path, data: Path) -> None:
         admin.execute(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {DRILL_ROLE}")
     role_url = f"postgres://{DRILL_ROLE}@{base.split('@', 1)[1]}/{name}"
     payload = json.loads(data.read_text())
-    carer = payload["carers"][-1]
+    carer, day = _free_evening(payload)
     clinician = payload["clinicians"][0]
-    day = datetime.date.fromisoformat(payload["first_free_day"])
     extra = {"DATABASE_URL": role_url, "CONN_MAX_AGE": "0", "DB_CONNECT_TIMEOUT": "2"}
     key = str(uuid.uuid4())
     body = {"date": day.isoformat(), "scores": dict.fromkeys(carer["items"], 1)}
@@ -185,8 +198,9 @@ def drill_connections(work: Path, data: Path) -> None:
                 connection.close()
         # The phone keeps an entry answered 503 in its queue and sends it again, same key.
         again = requests.post(stack.url + submit[0], json=body, headers=submit[1], timeout=30)
+        detail = f"{again.status_code} {again.text[:200] if again.status_code != 201 else ''}"
         check("the queued entry sent again once connections are free", again.status_code == 201,
-              str(again.status_code))  # fmt: skip
+              detail)  # fmt: skip
     with psycopg.connect(load.LOAD_URL) as conn:
         (stored,) = conn.execute(
             "SELECT count(*) FROM diary_entryversion WHERE idempotency_key = %s", [key]
