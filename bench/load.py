@@ -154,14 +154,29 @@ def prepare(night: datetime.date, data_path: Path) -> None:
             " c.carer_id, now() FROM diary_carerlink c ON CONFLICT DO NOTHING"
         )
         cursor.execute("DROP TABLE IF EXISTS bench_floor")
-        # Every run starts with no dashboard rows kept (the first visits compute them).
+        # Rows kept by earlier runs are dropped; those of the night are kept again below.
         cursor.execute("DELETE FROM clinicians_keptdashboardrow")
     from bench.floor import CREATE
 
     with connection.cursor() as cursor:
         cursor.execute(CREATE)
+    _keep_dashboard_rows()
     clinicians = _clinicians()
     write_data(night, data_path, clinicians)
+
+
+def _keep_dashboard_rows() -> None:
+    """What the nightly run leaves behind: every patient's dashboard row for today kept
+    (``clinicians.nightly.runs`` keeps each batch's rows after evaluating it)."""
+    from clinicians.reports.dashboard import forget_kept_rows, keep_rows
+    from diary.models import Patient
+
+    started = time.monotonic()
+    ids = list(Patient.objects.order_by("pk").values_list("pk", flat=True))
+    for i in range(0, len(ids), 500):
+        keep_rows(ids[i : i + 500], datetime.datetime.now(datetime.UTC))
+    forget_kept_rows()  # this process is not a web process
+    print(f"Dashboard rows kept for {len(ids):,} patients in {time.monotonic() - started:.1f} s")
 
 
 def write_data(night: datetime.date, path: Path, clinicians: list[dict[str, object]]) -> None:

@@ -30,6 +30,8 @@ from diary.models import Patient
 from diary.selectors import versioned_days, window_marks
 
 SPARK_DAYS = 28
+# A row reads its day and the 33 before: 28 daily DDS values, each over 7 days.
+WINDOW_DAYS = datetime.timedelta(days=SPARK_DAYS - 1 + 6)
 COMPLETENESS_DAYS = 14
 CHANGE_DAYS = 7
 SORTS = ("attention", "reference", "name", "dds", "change", "completeness", "alerts", "next")
@@ -130,23 +132,7 @@ def _rows(
     patients: list[Patient], days: dict[int, datetime.date], now: datetime.datetime
 ) -> list[Row]:
     ids = [p.pk for p in patients]
-    first = min(days.values()) - datetime.timedelta(days=SPARK_DAYS - 1 + 6)
-    last = max(days.values())
-    instruments = current_instruments(patients)
-    # Scores kept from an earlier visit are reused while the window's marks have not moved;
-    # only the other patients' item scores are read and scored.
-    marks = window_marks(ids, first, last)
-    keys = {
-        p.pk: (p.pk, days[p.pk], p.disease, instruments[p.pk], first, last, marks.get(p.pk))
-        for p in patients
-    }
-    kept = {pk: _CACHE.get(key) for pk, key in keys.items()}
-    shared = _kept_in_database(
-        {pk: keys[pk] for pk, scores in kept.items() if scores is None}, patients, instruments
-    )
-    kept.update(shared)
-    missing = [pk for pk, scores in kept.items() if scores is None]
-    stored = versioned_days(missing, first, last) if missing else {}
+    kept = row_scores(patients, days)
     alerts = _alert_counts(ids)
     upcoming = dict(
         Appointment.objects.filter(patient_id__in=ids, cancelled=False, starts_at__gte=now)
@@ -155,21 +141,10 @@ def _rows(
         .values_list("patient_id", "first")
         .order_by()
     )
-    computed = {}
-    for patient in patients:
-        if kept[patient.pk] is None:
-            pdays = PatientDays(
-                patient.disease, instruments[patient.pk], stored.get(patient.pk, {})
-            )
-            kept[patient.pk] = computed[patient.pk] = _compute_scores(pdays, days[patient.pk])
-    for pk, scores in [*shared.items(), *computed.items()]:
-        _CACHE.put(keys[pk], scores)
-    _keep_in_database({pk: keys[pk] for pk in computed}, computed, days)
     rows = []
     for patient in patients:
         day = days[patient.pk]
         scores = kept[patient.pk]
-        assert scores is not None
         rows.append(
             Row(
                 patient=patient,
@@ -185,6 +160,53 @@ def _rows(
             )
         )
     return rows
+
+
+def row_scores(patients: list[Patient], days: dict[int, datetime.date]) -> dict[int, _Scores]:
+    """Each patient's row scores on ``days[patient.pk]``: kept ones where their inputs have not
+    changed (in this process, else in ``KeptDashboardRow``), the others computed and kept.
+
+    Patients come with their clinic. Every key reads the window ``[day - 33, day]`` of its own
+    day, so a row is found again whatever other patients a page (or the night) asks for.
+    """
+    instruments = current_instruments(patients)
+    keys: dict[int, tuple[Any, ...]] = {}
+    for day in set(days.values()):
+        group = [p for p in patients if days[p.pk] == day]
+        first = day - WINDOW_DAYS
+        # Kept scores are reused while the window's marks have not moved.
+        marks = window_marks([p.pk for p in group], first, day)
+        for p in group:
+            keys[p.pk] = (p.pk, day, p.disease, instruments[p.pk], first, day, marks.get(p.pk))
+    kept = {pk: _CACHE.get(key) for pk, key in keys.items()}
+    shared = _kept_in_database(
+        {pk: keys[pk] for pk, scores in kept.items() if scores is None}, patients, instruments
+    )
+    missing = [pk for pk, scores in kept.items() if scores is None and pk not in shared]
+    computed = {}
+    if missing:
+        first = min(days[pk] for pk in missing) - WINDOW_DAYS
+        stored = versioned_days(missing, first, max(days[pk] for pk in missing))
+        for patient in patients:
+            if patient.pk in missing:
+                pdays = PatientDays(
+                    patient.disease, instruments[patient.pk], stored.get(patient.pk, {})
+                )
+                computed[patient.pk] = _compute_scores(pdays, days[patient.pk])
+    for pk, scores in [*shared.items(), *computed.items()]:
+        _CACHE.put(keys[pk], scores)
+    _keep_in_database({pk: keys[pk] for pk in computed}, computed, days)
+    return {pk: scores for pk, scores in {**kept, **shared, **computed}.items() if scores}
+
+
+def keep_rows(patient_ids: list[int], now: datetime.datetime) -> int:
+    """Compute and keep the dashboard rows of ``patient_ids`` for their diary day at ``now``
+    (the nightly run does, for the day that has just begun); the number computed or found."""
+    patients = list(Patient.objects.filter(pk__in=patient_ids).select_related("clinic"))
+    if not patients:
+        return 0
+    days = {p.pk: DayRules.for_patient(p).offered_day(now) for p in patients}
+    return len(row_scores(patients, days))
 
 
 @dataclass(frozen=True)
