@@ -296,9 +296,7 @@ def test_a_patient_the_rules_refuse_is_left_out_and_the_night_shows_incomplete(c
     assert refused not in PatientEvaluation.objects.values_list("patient_id", flat=True)
 
 
-def test_the_night_keeps_each_patients_dashboard_row_for_the_day_that_has_begun(
-    cast, monkeypatch
-):
+def test_the_night_keeps_each_patients_dashboard_row_for_the_day_that_has_begun(cast, monkeypatch):
     """The clinic's first dashboard visit of the day then reads no item scores."""
     from django.utils import timezone
 
