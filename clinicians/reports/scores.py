@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import scoring
@@ -28,10 +28,23 @@ class PatientDays:
     disease: str
     current: scoring.Instrument
     days: Stored
+    # The longest series computed so far, as (start, end, series). A day's DDS depends only on
+    # the stored days of its own window, so a shorter range is a slice of it: the patient page
+    # scores three years once, not again for each LOCF look-up of the period table.
+    _scored: dict[str, tuple[datetime.date, datetime.date, list[DayDDS]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def series(self, start: datetime.date, end: datetime.date) -> list[DayDDS]:
         """The 7-day DDS on each day of ``[start, end]`` (``days`` must reach ``start - 6``)."""
-        return versioned_series(self.disease, self.current, self.days, start, end)
+        known = self._scored.get("longest")
+        if known is not None and known[0] <= start and end <= known[1]:
+            offset = (start - known[0]).days
+            return known[2][offset : offset + max((end - start).days + 1, 0)]
+        series = versioned_series(self.disease, self.current, self.days, start, end)
+        if known is None or end - start > known[1] - known[0]:
+            self._scored["longest"] = (start, end, series)
+        return series[:]
 
     def dds_on(self, day: datetime.date) -> DayDDS:
         return self.series(day, day)[0]

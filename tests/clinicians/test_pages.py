@@ -328,3 +328,30 @@ def test_the_summary_is_one_sheet_with_the_headline_figures(client, cast):
     assert "1.000" in page  # 7- and 28-day DDS
     assert "0%" in page  # no day below the control threshold
     assert "print.css" in page and 'media="print"' in page
+
+
+def test_the_entries_list_shows_every_version_with_its_own_scores(client, cast):
+    from diary.services import Submission, correct_entry
+
+    today = _today(cast.patient)
+    write_days(cast.patient, cast.carer, same_every_day(CANDLE, 1, today, 2))
+    entry = EntryVersion.objects.get(entry__date=today).entry
+    correct_entry(
+        entry=entry,
+        user=cast.clinician,
+        submission=Submission(date=today, scores={**dict.fromkeys(CANDLE, 1), "rash": 3}),
+        source="web",
+        reason="carer phoned: rash was worse",
+    )
+    sign_in(client, cast.clinician)
+    page = client.get(f"/clinic/patients/{cast.patient.pk}/?range=4w").content.decode()
+    shown = page[page.index(f'id="entry-{entry.pk}"') :]
+    shown = shown[: shown.index("</details>")]
+    assert "<b>2 versions</b>" in shown
+    first, second = shown.split('<div class="version">')[1:]
+    ones = " · ".join(f"{code} 1" for code in CANDLE)
+    assert "<b>v1</b>" in first and ones in first
+    assert "<b>v2</b>" in second and "rash 3" in second
+    assert "carer phoned: rash was worse" in second
+    # The summary line shows the latest version.
+    assert "rash 3" in shown[: shown.index("</summary>")]

@@ -215,3 +215,37 @@ def test_record_access_log_and_record_history_are_append_only_on_postgresql(cast
             connection.cursor() as cursor,
         ):
             cursor.execute(sql)
+
+
+def test_a_shorter_series_is_the_slice_of_a_longer_one(cast):
+    """``PatientDays`` keeps its longest series and answers shorter ranges from it: each day's
+    DDS must equal scoring that range alone, across gaps and a change of instrument version."""
+    import random
+
+    from diary.models import InstrumentDefinition
+    from diary.selectors import StoredDay
+
+    version_2 = scoring.derive_instrument(
+        scoring.instrument_for("CANDLE"), version=2, control_threshold=Fraction(3, 10)
+    )
+    InstrumentDefinition.objects.create(
+        disease="CANDLE", version=2, clinic=cast.clinic, definition=version_2.to_dict()
+    )
+    rng = random.Random(20261121)
+    first = DAY - _days(120)
+    stored = {
+        first + _days(n): StoredDay(
+            1 if n < 70 else 2, {code: rng.choice([None, 0, 1, 2, 3, 4]) for code in CANDLE}
+        )
+        for n in range(121)
+        if rng.random() < 0.8
+    }
+    current = scoring.instrument_for("CANDLE")
+    kept = PatientDays("CANDLE", current, stored)
+    whole = kept.series(first + _days(6), DAY)
+    assert {dds.instrument.version for dds in whole} == {1, 2}
+    for _ in range(40):
+        start = first + _days(rng.randint(6, 120))
+        end = start + _days(rng.randint(0, (DAY - start).days))
+        alone = PatientDays("CANDLE", current, stored).series(start, end)
+        assert kept.series(start, end) == alone and len(alone) == (end - start).days + 1
