@@ -14,16 +14,18 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
+from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
-from django.utils.formats import date_format
+from django.utils.formats import date_format, localize
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, gettext
 
 import scoring
 from clinicians import charts
 from clinicians.reports.dashboard import Row
-from clinicians.reports.patient import RANGE_LABELS, Review
+from clinicians.reports.patient import RANGE_LABELS, EntryRow, Review
 from clinicians.reports.records import ClinicalRecords
 from clinicians.reports.summary import Summary
 from clinicians.templatetags import clinic_tags
@@ -343,6 +345,7 @@ def patient_context(review: Review, language: str) -> dict[str, Any]:
         "steroid_points": steroid_rows(review),
         "measure_panels": _measure_panels(review),
         "latest_words": status_words(review.latest.score.status),
+        "entries_html": entries_html(review.entries),
     }
 
 
@@ -454,3 +457,83 @@ def summary_context(summary: Summary, index: int = 0) -> dict[str, Any]:
         ),
         "status_words": status_words(summary.dds_7.score.status),
     }
+
+
+# --- the patient page's entries -------------------------------------------------------------
+
+# Up to 60 entries with every version: built here rather than by including a template per
+# entry, which took 20 of the 3-year page's 28 ms of rendering (docs/performance.md). The
+# markup is the former ``_entry.html``'s; every text goes through ``format_html``, dates and
+# numbers through Django's own filters, in the active language.
+
+
+def entries_html(rows: list[EntryRow]) -> SafeString:
+    """The patient page's list of entries, newest first, each with all its versions."""
+    return SafeString("".join(_entry_html(row) for row in rows))
+
+
+def _entry_html(row: EntryRow) -> str:
+    latest = row.latest
+    summary = format_html(
+        '<summary><b>{}</b>\n    <span class="scores-inline">{}</span>\n    {}\n    · {}\n    {}\n'
+        "  </summary>",
+        date_filter(row.entry.date, "D j M Y"),
+        _scores(latest),
+        format_html(" · {} °C", localize(latest.temperature_c)) if latest.temperature_c else "",
+        row.entry.get_timeliness_display(),
+        format_html(" · <b>{} {}</b>", len(row.versions), gettext("versions"))
+        if len(row.versions) > 1
+        else "",
+    )
+    versions = "".join(_version_html(version) for version in row.versions)
+    return format_html(
+        '<details class="entry" id="entry-{}">\n  {}\n  <div class="versions">\n{}  </div>\n'
+        "</details>\n",
+        row.entry.pk,
+        summary,
+        SafeString(versions),
+    )
+
+
+def _version_html(v: Any) -> str:
+    reason = (
+        format_html(' — {}: <span class="note-text">{}</span>', gettext("reason"), v.reason)
+        if v.reason
+        else ""
+    )
+    extra = format_html(
+        "{}{} · {} v{}",
+        format_html(" · {} °C", localize(v.temperature_c)) if v.temperature_c else "",
+        format_html(" · {} {} h", gettext("sleep"), localize(v.sleep_hours))
+        if v.sleep_hours
+        else "",
+        gettext("instrument"),
+        v.instrument_version,
+    )
+    note = (
+        format_html('<br>{}: <span class="note-text">{}</span>', gettext("Note"), v.notes)
+        if v.notes
+        else ""
+    )
+    return format_html(
+        '    <div class="version">\n      <b>v{}</b> {} {} ({}), {}, {} {} UTC{}\n'
+        '      <br><span class="scores-inline">{}{}</span>\n      {}\n    </div>\n',
+        v.number,
+        gettext("by"),
+        v.entered_by,
+        v.get_entered_by_role_display(),
+        v.get_source_display(),
+        gettext("received"),
+        date_filter(template_localtime(v.received_at), "j M Y H:i"),
+        reason,
+        _scores(v),
+        extra,
+        note,
+    )
+
+
+def _scores(version: Any) -> str:
+    return " · ".join(
+        format_html("{} {}", code, "–" if score is None else localize(score))
+        for code, score in version.item_scores
+    )

@@ -341,7 +341,7 @@ def test_the_entries_list_shows_every_version_with_its_own_scores(client, cast):
         user=cast.clinician,
         submission=Submission(date=today, scores={**dict.fromkeys(CANDLE, 1), "rash": 3}),
         source="web",
-        reason="carer phoned: rash was worse",
+        reason="carer phoned: rash was <b>worse</b>",
     )
     sign_in(client, cast.clinician)
     page = client.get(f"/clinic/patients/{cast.patient.pk}/?range=4w").content.decode()
@@ -352,6 +352,6 @@ def test_the_entries_list_shows_every_version_with_its_own_scores(client, cast):
     ones = " · ".join(f"{code} 1" for code in CANDLE)
     assert "<b>v1</b>" in first and ones in first
     assert "<b>v2</b>" in second and "rash 3" in second
-    assert "carer phoned: rash was worse" in second
+    assert "carer phoned: rash was &lt;b&gt;worse&lt;/b&gt;" in second
     # The summary line shows the latest version.
     assert "rash 3" in shown[: shown.index("</summary>")]
