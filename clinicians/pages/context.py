@@ -7,6 +7,7 @@ rows of its text alternative (a visually hidden table in the template).
 from __future__ import annotations
 
 import datetime
+import html
 import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,7 +19,7 @@ from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils.formats import date_format, localize
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeData, SafeString
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, gettext
 
@@ -114,73 +115,60 @@ def _kept_row_html(view: RowView, urls: tuple[str, str], language: str | None) -
 
 # A 500-row table is built here rather than by a template loop: Django's template engine took
 # about 0.2 ms a row, most of a dashboard's time once its scores are kept (docs/performance.md).
-# Like the charts, every text goes through ``format_html``. The language is active.
+# Every value goes through ``_h`` (``conditional_escape``, the escaping ``format_html`` does);
+# the parts are joined as f-strings, a third of the time of ``format_html`` with 20 arguments
+# a row. The language is active.
 def _row_html(view: RowView, urls: tuple[str, str]) -> SafeString:
-    patient_url, summary_url = (u.format(view.patient_id) for u in urls)
+    patient_url, summary_url = (_h(u.format(view.patient_id)) for u in urls)
     partial = ""
     if view.partial:
-        partial = format_html(
-            ' <span class="tag" title="{} {}">{}</span>',
-            gettext("No score in the window for"),
-            ", ".join(view.missing_items),
-            gettext("partial"),
+        partial = (
+            f' <span class="tag" title="{_h(gettext("No score in the window for"))} '
+            f'{_h(", ".join(view.missing_items))}">{_h(gettext("partial"))}</span>'
         )
     if view.open_alerts:
-        alerts = format_html(
-            '<a class="badge" href="{}#alerts">{} {}</a>',
-            patient_url,
-            view.open_alerts,
-            gettext("open"),
+        alerts = (
+            f'<a class="badge" href="{patient_url}#alerts">{view.open_alerts} '
+            f"{_h(gettext('open'))}</a>"
         )
     elif view.acknowledged_alerts:
-        alerts = format_html(
-            '<span class="muted">{} {}</span>', view.acknowledged_alerts, gettext("ack.")
-        )
+        alerts = f'<span class="muted">{view.acknowledged_alerts} {_h(gettext("ack."))}</span>'
     else:
         alerts = _NONE
     visit = _NONE
     if view.next_appointment is not None:
         local = view.next_appointment.astimezone(zoneinfo.ZoneInfo(view.time_zone))
-        visit = format_html(
-            '<time datetime="{}">{}</time>', local.isoformat(), date_format(local, "D j M, H:i")
+        visit = (
+            f'<time datetime="{_h(local.isoformat())}">'
+            f"{_h(date_format(local, 'D j M, H:i'))}</time>"
         )
     classes = " ".join(
         c for c, on in (("attention", view.needs_attention), ("inactive", not view.is_active)) if on
     )
-    inactive = (
-        "" if view.is_active else format_html(' <span class="tag">{}</span>', gettext("inactive"))
-    )
-    return format_html(
-        '<tr class="{}"><th scope="row"><a href="{}"><span class="ref">{}</span> {}</a>{}</th>'
-        "<td>{}</td>"
-        '<td class="num"><span class="score">{}</span> <span class="chip chip-{}" title="{}">'
-        "{}</span>{}</td>"
-        '<td class="num change">{}</td><td class="spark-cell">{}</td>'
+    inactive = "" if view.is_active else f' <span class="tag">{_h(gettext("inactive"))}</span>'
+    return SafeString(
+        f'<tr class="{classes}"><th scope="row"><a href="{patient_url}"><span class="ref">'
+        f"{_h(view.reference)}</span> {_h(view.display_name)}</a>{inactive}</th>"
+        f"<td>{_h(view.disease)}</td>"
+        f'<td class="num"><span class="score">{_h(clinic_tags.dds(view.dds))}</span> '
+        f'<span class="chip chip-{_h(view.status)}" title="{_h(status_words(view.status))}">'
+        f"{_h(clinic_tags.short_status(view.status))}</span>{partial}</td>"
+        f'<td class="num change">{_h(clinic_tags.signed(view.change))}</td>'
+        f'<td class="spark-cell">{_h(view.spark)}</td>'
         '<td class="num"><svg class="complete" viewBox="0 0 100 10" preserveAspectRatio="none" '
-        'aria-hidden="true"><rect class="bar" width="{}" height="10"/></svg> {}/{}</td>'
-        '<td class="num">{}</td><td>{}</td>'
-        '<td><a class="small-link" href="{}">{}</a></td></tr>\n',
-        classes,
-        patient_url,
-        view.reference,
-        view.display_name,
-        inactive,
-        view.disease,
-        clinic_tags.dds(view.dds),
-        view.status,
-        status_words(view.status),
-        clinic_tags.short_status(view.status),
-        partial,
-        clinic_tags.signed(view.change),
-        view.spark,
-        view.completeness_percent,
-        view.completeness_days,
-        view.completeness_total,
-        alerts,
-        visit,
-        summary_url,
-        gettext("Summary"),
+        f'aria-hidden="true"><rect class="bar" width="{view.completeness_percent}" height="10"/>'
+        f"</svg> {view.completeness_days}/{view.completeness_total}</td>"
+        f'<td class="num">{alerts}</td><td>{visit}</td>'
+        f'<td><a class="small-link" href="{summary_url}">{_h(gettext("Summary"))}</a></td></tr>\n'
     )
+
+
+def _h(value: Any) -> str:
+    """``conditional_escape`` without its lazy-text wrapper: safe text as it is, anything else
+    as ``html.escape(str(value))``, which is what Django's ``escape`` returns."""
+    if isinstance(value, SafeData):
+        return str(value)
+    return html.escape(str(value))
 
 
 _NONE = SafeString('<span class="muted">–</span>')
