@@ -42,5 +42,11 @@ def post_worker_init(worker: object) -> None:
     time. Objects alive after start-up are frozen out of the collector and young-generation
     passes are rarer; reference counting still frees almost everything at once.
     """
+    from config.warmup import warm_up
+
+    try:
+        warm_up()  # templates, URLs and translations before the first request (config/warmup.py)
+    except Exception:  # a page that cannot load must not keep the process from serving others
+        worker.log.exception("warm-up failed; the process goes on without it")  # type: ignore[attr-defined]
     gc.freeze()
     gc.set_threshold(50_000, 20, 100)
