@@ -15,10 +15,12 @@ loopback gunicorn (``config/gunicorn.conf.py``, ``BENCH_FLOOR=1``) and a Celery 
    day, then their week) and 5 clinicians (dashboard, patient page with three years); the smoke
    run is this phase alone, 30 s with 20 users.
 
-Then it checks, from the database: every accepted key is stored exactly once and the entries
-created equal the distinct accepted keys (nothing lost, nothing duplicated), and no request got
-a 5xx. Any failed check exits 1 (that is what CI runs); timings never fail it. Last, the full run
-times the SQL the dashboard and the patient page need, alone (their floors).
+As beat would, it sends ``clinicians.keep_fresh_rows`` to the worker every minute (the
+dashboard rows of patients with new entries are kept). Then it checks, from the database: every
+accepted key is stored exactly once and the entries created equal the distinct accepted keys
+(nothing lost, nothing duplicated), and no request got a 5xx. Any failed check exits 1 (that
+is what CI runs); timings never fail it. Last, the full run times the SQL the dashboard and
+the patient page need, alone (their floors).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -176,7 +179,20 @@ def _keep_dashboard_rows() -> None:
     for i in range(0, len(ids), 500):
         keep_rows(ids[i : i + 500], datetime.datetime.now(datetime.UTC))
     forget_kept_rows()  # this process is not a web process
+    # The bookmark of the minute task (``clinicians.keep_fresh_rows``), as a running beat
+    # leaves it: every version so far read.
+    from clinicians.models import KeptRowsMark
+    from diary.models import EntryVersion
+
+    newest = EntryVersion.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    KeptRowsMark.objects.update_or_create(
+        pk=1, defaults={"last_version_id": newest, "updated_at": timezone_now()}
+    )
     print(f"Dashboard rows kept for {len(ids):,} patients in {time.monotonic() - started:.1f} s")
+
+
+def timezone_now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
 
 
 def write_data(night: datetime.date, path: Path, clinicians: list[dict[str, object]]) -> None:
@@ -345,6 +361,34 @@ class Stack:
                 process.kill()
 
 
+class MinuteTicks:
+    """What beat does for the dashboard during the run: ``clinicians.keep_fresh_rows`` sent to
+    the worker every minute (``config/celery.py``). The other beat entries (the night, the
+    reminders) are not sent: they are measured by ``bench/nightly.py``."""
+
+    def __init__(self, broker: str) -> None:
+        from celery import Celery
+
+        self.app = Celery("load-ticks", broker=broker)
+        self.app.conf.task_serializer = "json"
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.sent = 0
+
+    def _run(self) -> None:
+        while not self.stop.wait(60):
+            self.app.send_task("clinicians.keep_fresh_rows", expires=50)
+            self.sent += 1
+
+    def __enter__(self) -> MinuteTicks:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop.set()
+        self.thread.join()
+
+
 # --- locust ------------------------------------------------------------------------------------
 
 
@@ -488,7 +532,7 @@ def main() -> int:
     )
     results, figures = [], {}
     started = now()
-    with Stack(free_port(), work) as stack:
+    with Stack(free_port(), work) as stack, MinuteTicks(REDIS_URL) as ticks:
         phases = [] if args.smoke else [("floor", 20, 45, ["FloorUser"]),
                                         ("submit", 20, 45, ["SubmitUser"])]  # fmt: skip
         users = 20 if args.smoke else 25
@@ -500,6 +544,7 @@ def main() -> int:
             rows, result = run_locust(stack, count, seconds, classes, work, data, tag)
             print_figures(f"{tag}: {count} users, {seconds} s ({', '.join(classes)})", rows)
             figures[tag], _ = {f.name: f for f in rows}, results.append(result)
+    print(f"\nclinicians.keep_fresh_rows sent to the worker every minute: {ticks.sent} times")
     failed = verify(started, results)
     if not args.smoke:
         print_ratios(figures, json.loads(data.read_text())["clinicians"][0])

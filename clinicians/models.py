@@ -196,6 +196,17 @@ class KeptDashboardRow(models.Model):
         return f"{self.patient_id} {self.day.isoformat()}"
 
 
+class KeptRowsMark(models.Model):
+    """How far ``clinicians.keep_fresh_rows`` has read the diary: the highest entry version
+    whose patient's dashboard row it has kept. One row; a cache's bookmark, not a record."""
+
+    last_version_id = models.BigIntegerField()
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"versions up to {self.last_version_id}"
+
+
 class EmailClaim(models.Model):
     """One email to one person, recorded before it is sent.
 

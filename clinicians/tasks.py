@@ -8,12 +8,16 @@ they call is safe to repeat. The beat schedule is in ``config/celery.py``.
 from __future__ import annotations
 
 import datetime
+import logging
 
 from celery import shared_task
 from django.utils import timezone
 
 from clinicians.models import EmailClaim
 from clinicians.nightly import reminders, runs, sending
+from clinicians.reports import dashboard
+
+logger = logging.getLogger(__name__)
 
 
 def _moment(now_iso: str | None) -> datetime.datetime:
@@ -29,6 +33,17 @@ def _moment(now_iso: str | None) -> datetime.datetime:
 def nightly_tick(now_iso: str | None = None) -> list[int]:
     """Start every clinic's due nights, catch up missed ones, and resume lost work."""
     return runs.start_due_nights(_moment(now_iso))
+
+
+@shared_task(name="clinicians.keep_fresh_rows")
+def keep_fresh_rows() -> int:
+    """Keep the dashboard rows of the patients with new entries since the last call (every
+    minute). A cache: a failure is logged, and the next call or the next visit does the work."""
+    try:
+        return dashboard.keep_fresh_rows(timezone.now())
+    except Exception:
+        logger.exception("dashboard rows: fresh rows not kept")
+        return 0
 
 
 @shared_task(name="clinicians.evaluate_batch")

@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from clinicians.reports.dashboard import Filters, dashboard
 from diary.days import DayRules
+from diary.instruments import current_instrument
+from diary.models import EntryVersion
 from diary.services import Submission, correct_entry
 from tests.clinicians.clinic_data import CANDLE, same_every_day, write_days
 
@@ -93,3 +95,41 @@ def test_kept_rows_of_earlier_days_are_removed_when_a_row_is_kept_again(cast):
     assert list(
         KeptDashboardRow.objects.filter(patient=cast.patient).values_list("day", flat=True)
     ) == [today]
+
+
+def test_the_minute_task_keeps_the_rows_of_patients_with_new_entries(cast):
+    """``clinicians.keep_fresh_rows`` (every minute): after a carer's entry, the next visit of
+    the dashboard, in any process, reads no item scores."""
+    from clinicians import tasks
+    from clinicians.models import KeptDashboardRow, KeptRowsMark
+    from clinicians.reports.dashboard import forget_kept_rows
+
+    today = DayRules.for_patient(cast.patient).offered_day(timezone.now())
+    yesterday = today - datetime.timedelta(days=1)
+    write_days(cast.patient, cast.carer, same_every_day(CANDLE, 1, yesterday, 10))
+    assert tasks.keep_fresh_rows() == 0  # the first call only sets the bookmark
+    assert KeptRowsMark.objects.get().last_version_id == EntryVersion.objects.latest("pk").pk
+    assert not KeptDashboardRow.objects.exists()
+    assert _dds(cast) == 1  # a visit keeps every row of the clinic
+
+    [version] = write_days(cast.patient, cast.carer, {today: dict.fromkeys(CANDLE, 4)})
+    other_today = DayRules.for_patient(cast.other_patient).offered_day(timezone.now())
+    savi = [item.code for item in current_instrument(cast.other_patient).items]
+    write_days(cast.other_patient, cast.other_carer, {other_today: dict.fromkeys(savi, 2)})
+    assert tasks.keep_fresh_rows() == 2  # both patients with new entries
+    assert KeptRowsMark.objects.get().last_version_id == EntryVersion.objects.latest("pk").pk
+    forget_kept_rows()  # a process that has not shown the dashboard yet
+    assert _item_score_reads(cast) == []
+    assert _dds(cast) * 7 == 10  # (6 x 1 + 4) / 7: the new entry is in the kept row
+
+    assert tasks.keep_fresh_rows() == 0  # nothing new since
+    correct_entry(
+        entry=version.entry,
+        user=cast.carer,
+        submission=Submission(date=today, scores=dict.fromkeys(CANDLE, 1)),
+        source="web",
+        reason="typo",
+    )
+    assert tasks.keep_fresh_rows() == 1
+    forget_kept_rows()
+    assert _item_score_reads(cast) == [] and _dds(cast) == 1

@@ -109,3 +109,18 @@ def test_local_date_and_time_follow_the_zone():
     assert schedule.local_date("Asia/Tokyo", moment) == D(2026, 10, 25)
     assert schedule.local_time("Asia/Tokyo", moment) == datetime.time(5, 30)
     assert schedule.local_time("Europe/London", moment) == datetime.time(21, 30)
+
+
+def test_beat_sends_each_task_that_a_worker_has():
+    from config.celery import app
+
+    schedule = app.conf.beat_schedule
+    assert {entry["task"] for entry in schedule.values()} == {
+        "clinicians.nightly_tick",
+        "clinicians.reminder_tick",
+        "clinicians.keep_fresh_rows",
+    }
+    app.loader.import_default_modules()
+    assert all(entry["task"] in app.tasks for entry in schedule.values())
+    # A minute's tick that could not run in time is dropped: the next one does its work.
+    assert schedule["fresh-dashboard-rows"]["options"]["expires"] < 60
