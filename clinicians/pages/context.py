@@ -18,7 +18,6 @@ from typing import Any
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils.formats import date_format, localize
-from django.utils.html import format_html
 from django.utils.safestring import SafeData, SafeString
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, gettext
@@ -461,67 +460,45 @@ def entries_html(rows: list[EntryRow]) -> SafeString:
 
 
 def _entry_html(row: EntryRow) -> str:
-    latest = row.latest
-    summary = format_html(
-        '<summary><b>{}</b>\n    <span class="scores-inline">{}</span>\n    {}\n    · {}\n    {}\n'
-        "  </summary>",
-        date_filter(row.entry.date, "D j M Y"),
-        _scores(latest),
-        format_html(" · {} °C", localize(latest.temperature_c)) if latest.temperature_c else "",
-        row.entry.get_timeliness_display(),
-        format_html(" · <b>{} {}</b>", len(row.versions), gettext("versions"))
-        if len(row.versions) > 1
-        else "",
-    )
-    versions = "".join(_version_html(version) for version in row.versions)
-    return format_html(
-        '<details class="entry" id="entry-{}">\n  {}\n  <div class="versions">\n{}  </div>\n'
-        "</details>\n",
-        row.entry.pk,
-        summary,
-        SafeString(versions),
+    latest, count = row.latest, len(row.versions)
+    temperature = f" · {_h(localize(latest.temperature_c))} °C" if latest.temperature_c else ""
+    versions = f" · <b>{count} {_h(gettext('versions'))}</b>" if count > 1 else ""
+    return (
+        f'<details class="entry" id="entry-{row.entry.pk}">\n'
+        f"  <summary><b>{_h(date_filter(row.entry.date, 'D j M Y'))}</b>\n"
+        f'    <span class="scores-inline">{_scores(latest)}</span>\n    {temperature}\n'
+        f"    · {_h(row.entry.get_timeliness_display())}\n    {versions}\n  </summary>\n"
+        f'  <div class="versions">\n{"".join(_version_html(v) for v in row.versions)}  </div>\n'
+        "</details>\n"
     )
 
 
 def _version_html(v: Any) -> str:
     reason = (
-        format_html(' — {}: <span class="note-text">{}</span>', gettext("reason"), v.reason)
+        f' — {_h(gettext("reason"))}: <span class="note-text">{_h(v.reason)}</span>'
         if v.reason
         else ""
     )
-    extra = format_html(
-        "{}{} · {} v{}",
-        format_html(" · {} °C", localize(v.temperature_c)) if v.temperature_c else "",
-        format_html(" · {} {} h", gettext("sleep"), localize(v.sleep_hours))
-        if v.sleep_hours
-        else "",
-        gettext("instrument"),
-        v.instrument_version,
-    )
+    temperature = f" · {_h(localize(v.temperature_c))} °C" if v.temperature_c else ""
+    sleep = f" · {_h(gettext('sleep'))} {_h(localize(v.sleep_hours))} h" if v.sleep_hours else ""
     note = (
-        format_html('<br>{}: <span class="note-text">{}</span>', gettext("Note"), v.notes)
+        f'<br>{_h(gettext("Note"))}: <span class="note-text">{_h(v.notes)}</span>'
         if v.notes
         else ""
     )
-    return format_html(
-        '    <div class="version">\n      <b>v{}</b> {} {} ({}), {}, {} {} UTC{}\n'
-        '      <br><span class="scores-inline">{}{}</span>\n      {}\n    </div>\n',
-        v.number,
-        gettext("by"),
-        v.entered_by,
-        v.get_entered_by_role_display(),
-        v.get_source_display(),
-        gettext("received"),
-        date_filter(template_localtime(v.received_at), "j M Y H:i"),
-        reason,
-        _scores(v),
-        extra,
-        note,
+    received = date_filter(template_localtime(v.received_at), "j M Y H:i")
+    return (
+        f'    <div class="version">\n      <b>v{v.number}</b> {_h(gettext("by"))} '
+        f"{_h(v.entered_by)} ({_h(v.get_entered_by_role_display())}), "
+        f"{_h(v.get_source_display())}, {_h(gettext('received'))} {_h(received)} UTC{reason}\n"
+        f'      <br><span class="scores-inline">{_scores(v)}{temperature}{sleep} · '
+        f"{_h(gettext('instrument'))} v{v.instrument_version}</span>\n      {note}\n"
+        "    </div>\n"
     )
 
 
 def _scores(version: Any) -> str:
+    # Scores are 0-4 (a database constraint): as Django's ``localize`` shows them, digits.
     return " · ".join(
-        format_html("{} {}", code, "–" if score is None else localize(score))
-        for code, score in version.item_scores
+        f"{_h(code)} {'–' if score is None else int(score)}" for code, score in version.item_scores
     )
