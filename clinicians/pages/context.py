@@ -326,7 +326,7 @@ def patient_context(review: Review, language: str) -> dict[str, Any]:
             "White columns are days without an entry. The table after the chart summarises it.",
         ),
         "heat_summary": _heat_summary(items, heat_scores),
-        "dds_table": dds_table(review.series),
+        "dds_rows": _dds_rows(dds_table(review.series)),
         "dds_table_weekly": len(review.series) > DAILY_TABLE_MAX_DAYS,
         "steroid": _steroid_chart(review),
         "steroid_points": steroid_rows(review),
@@ -347,6 +347,19 @@ def dds_table(series: list[Any]) -> list[Any]:
     if len(series) <= DAILY_TABLE_MAX_DAYS:
         return series
     return series[::-1][::7][::-1]
+
+
+def _dds_rows(days: list[Any]) -> SafeString:
+    """The rows of the trend's text alternative (up to 157 for three years), built here like
+    the entries list rather than by a template loop."""
+    return SafeString(
+        "".join(
+            f'<tr><th scope="row">{d.date.isoformat()}</th>'
+            f"<td>{_h(clinic_tags.dds(d.score.value))}</td>"
+            f"<td>{_h(status_words(d.score.status))}</td></tr>"
+            for d in days
+        )
+    )
 
 
 def _heat_summary(
