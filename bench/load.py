@@ -326,10 +326,20 @@ class Stack:
     """gunicorn and one Celery worker on loopback, stopped on exit."""
 
     def __init__(
-        self, port: int, log_dir: Path, *, extra: dict[str, str] | None = None, worker: bool = True
+        self,
+        port: int,
+        log_dir: Path,
+        *,
+        extra: dict[str, str] | None = None,
+        worker: bool = True,
+        page_pool: int = 0,
     ) -> None:
         self.port, self.log_dir, self.processes = port, log_dir, []
         self.extra, self.worker = extra or {}, worker
+        # ``page_pool`` processes of the same gunicorn serve the clinic pages on a port of their
+        # own (what a load balancer routing /clinic/ to its own pool gives); the others serve
+        # the API. 0: one pool for everything (the default and the documented figures).
+        self.page_pool, self.pages_port = page_pool, free_port() if page_pool else port
 
     def __enter__(self) -> Stack:
         env, bin_dir = stack_env(self.port) | self.extra, Path(sys.executable).parent
@@ -338,7 +348,14 @@ class Stack:
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
             cwd=ROOT, env=env, check=True,
         )  # fmt: skip
-        self._start([bin_dir / "gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi"], env)
+        gunicorn = [bin_dir / "gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi"]
+        if self.page_pool:
+            api = max(2 * (os.cpu_count() or 1) - self.page_pool, 1)
+            self._start(gunicorn, env | {"GUNICORN_WORKERS": str(api)})
+            pages = {"GUNICORN_WORKERS": str(self.page_pool)}
+            self._start(gunicorn, stack_env(self.pages_port) | self.extra | pages)
+        else:
+            self._start(gunicorn, env)
         if self.worker:
             self._start(
                 [bin_dir / "celery", "-A", "config", "worker", "--concurrency", "1",
@@ -356,15 +373,23 @@ class Stack:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def pages_url(self) -> str:
+        return f"http://127.0.0.1:{self.pages_port}"
+
     def wait_ready(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2):  # noqa: S310
-                    return
-            except (urllib.error.URLError, OSError):
-                time.sleep(0.5)
-        raise SystemExit(f"gunicorn did not answer on {self.url} (logs in {self.log_dir})")
+        for url in dict.fromkeys([self.url, self.pages_url]):
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/healthz", timeout=2):  # noqa: S310
+                        break
+                except (urllib.error.URLError, OSError):
+                    if time.monotonic() > deadline:
+                        raise SystemExit(
+                            f"gunicorn did not answer on {url} (logs in {self.log_dir})"
+                        ) from None
+                    time.sleep(0.5)
 
     def __exit__(self, *_: object) -> None:
         for process in reversed(self.processes):
@@ -424,6 +449,7 @@ def run_locust(
     results = work / f"{tag}.json"
     log = open(work / f"locust-{tag}.log", "wb")  # noqa: SIM115
     env = {**os.environ, "LOAD_DATA": str(data), "LOAD_RESULTS": str(results)}
+    env["LOAD_PAGES_URL"] = stack.pages_url
     subprocess.run(
         [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"),
          "--headless", "-H", stack.url, "-u", str(users), "-r", str(users),
@@ -534,6 +560,12 @@ def main() -> int:
     parser.add_argument("--smoke", action="store_true", help="30 s, 20 users, small seed (CI)")
     parser.add_argument("--rebuild", action="store_true", help="regenerate the diaries")
     parser.add_argument("--seconds", type=int, help="length of the evening phase")
+    parser.add_argument(
+        "--page-pool",
+        type=int,
+        default=0,
+        help="gunicorn processes of their own for the clinic pages (an experiment; default 0)",
+    )
     args = parser.parse_args()
     profile = SMALL if args.smoke else FULL
 
@@ -547,7 +579,8 @@ def main() -> int:
     )
     results, figures = [], {}
     started = now()
-    with Stack(free_port(), work) as stack, MinuteTicks(REDIS_URL) as ticks:
+    stack = Stack(free_port(), work, page_pool=args.page_pool)
+    with stack, MinuteTicks(REDIS_URL) as ticks:
         phases = [] if args.smoke else [("floor", 20, 45, ["FloorUser"]),
                                         ("submit", 20, 45, ["SubmitUser"])]  # fmt: skip
         users = 20 if args.smoke else 25

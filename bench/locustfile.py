@@ -35,6 +35,9 @@ from locust import FastHttpUser, between, constant, events, task
 from locust.exception import StopUser
 
 DATA: dict[str, Any] = json.loads(open(os.environ["LOAD_DATA"]).read())  # noqa: SIM115
+# Where the clinic pages are served: the same gunicorn unless ``load.py --page-pool`` gives
+# them processes of their own.
+PAGES_URL = os.environ.get("LOAD_PAGES_URL", "")
 RETRY_SAME_KEY = 0.10
 NEW_KEY_SAME_DAY = 0.05
 CUTOFF_HOUR = 4
@@ -160,7 +163,11 @@ class ClinicianUser(FastHttpUser):
 
     def _get(self, url: str, name: str) -> None:
         with self.client.get(
-            url, headers=self.cookie, name=name, allow_redirects=False, catch_response=True
+            PAGES_URL + url,
+            headers=self.cookie,
+            name=name,
+            allow_redirects=False,
+            catch_response=True,
         ) as response:
             if response.status_code != 200:
                 response.failure(f"{response.status_code}, expected 200")
