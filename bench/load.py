@@ -177,7 +177,7 @@ def _keep_dashboard_rows() -> None:
     started = time.monotonic()
     ids = list(Patient.objects.order_by("pk").values_list("pk", flat=True))
     for i in range(0, len(ids), 500):
-        keep_rows(ids[i : i + 500], datetime.datetime.now(datetime.UTC))
+        keep_rows(ids[i : i + 500], now())
     forget_kept_rows()  # this process is not a web process
     # The bookmark of the minute task (``clinicians.keep_fresh_rows``), as a running beat
     # leaves it: every version so far read.
@@ -186,7 +186,7 @@ def _keep_dashboard_rows() -> None:
 
     newest = EntryVersion.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     KeptRowsMark.objects.update_or_create(
-        pk=1, defaults={"last_version_id": newest, "updated_at": timezone_now()}
+        pk=1, defaults={"last_version_id": newest, "updated_at": now()}
     )
     print(f"Dashboard rows kept for {len(ids):,} patients in {time.monotonic() - started:.1f} s")
 
@@ -198,16 +198,12 @@ def _catch_up_fresh_rows() -> None:
     from clinicians.reports.dashboard import forget_kept_rows, keep_fresh_rows
 
     started, total = time.monotonic(), 0
-    while kept := keep_fresh_rows(timezone_now()):
+    while kept := keep_fresh_rows(now()):
         total += kept
     forget_kept_rows()  # this process is not a web process
     print(
         f"\nFresh dashboard rows kept for {total:,} patients in {time.monotonic() - started:.1f} s"
     )
-
-
-def timezone_now() -> datetime.datetime:
-    return datetime.datetime.now(datetime.UTC)
 
 
 def write_data(night: datetime.date, path: Path, clinicians: list[dict[str, object]]) -> None:

@@ -463,8 +463,8 @@ def summary_context(summary: Summary, index: int = 0) -> dict[str, Any]:
 
 # Up to 60 entries with every version: built here rather than by including a template per
 # entry, which took 20 of the 3-year page's 28 ms of rendering (docs/performance.md). The
-# markup is the former ``_entry.html``'s; every text goes through ``format_html``, dates and
-# numbers through Django's own filters, in the active language.
+# markup is the former ``_entry.html``'s; every text is escaped by ``_h`` (as the template
+# did), dates and numbers go through Django's own filters, in the active language.
 
 
 def entries_html(rows: list[EntryRow]) -> SafeString:
