@@ -47,7 +47,7 @@ class TrendDay:
     value: Fraction | None  # the 7-day DDS, None when insufficient
     control: Fraction
     remission: Fraction
-    filled: Fraction  # share of the day's items scored: 0 without an entry
+    filled: float  # share of the day's items scored: 0 without an entry (drawn only)
 
 
 @dataclass(frozen=True)
@@ -156,15 +156,23 @@ def _y_ticks(frame: Frame, ticks: Sequence[float], fmt: str = "{:g}") -> str:
 def _x_ticks(frame: Frame) -> str:
     """Date labels: weekly for a few weeks, monthly for longer, yearly for many years."""
     labels = []
+    span = frame.days
     day = frame.start
     while day <= frame.end:
-        if frame.days <= 45:
-            show, text = day.weekday() == 0, f"{day.day} {day:%b}"
-        elif frame.days <= 800:
-            show, text = day.day == 1, f"{day:%b}" if day.month != 1 else f"{day:%b %Y}"
+        # The label is formatted only for the days that show one (a few of 1,096).
+        if span <= 45:
+            show = day.weekday() == 0
+        elif span <= 800:
+            show = day.day == 1
         else:
-            show, text = day.day == 1 and day.month in (1, 7), f"{day:%b %Y}"
+            show = day.day == 1 and day.month in (1, 7)
         if show:
+            if span <= 45:
+                text = f"{day.day} {day:%b}"
+            elif span <= 800 and day.month != 1:
+                text = f"{day:%b}"
+            else:
+                text = f"{day:%b %Y}"
             x = frame.x_edge(day)
             labels.append(
                 format_html(
@@ -229,7 +237,8 @@ def _threshold_segments(
     runs: list[tuple[Fraction, datetime.date, datetime.date]] = []
     for d in days:
         value = getattr(d, attr)
-        if runs and runs[-1][0] == value:
+        # Days share their instrument's threshold object: identity first, then equality.
+        if runs and (runs[-1][0] is value or runs[-1][0] == value):
             runs[-1] = (value, runs[-1][1], d.day)
         else:
             runs.append((value, d.day, d.day))
@@ -293,7 +302,8 @@ def dds_trend(
         _threshold_segments(frame, days, "remission", "remission-line", REMISSION, "remission")
     )
     parts.append(_markers(frame, markers))
-    runs = _runs([(d.day, d.value) for d in days])
+    # Floats for drawing (``Frame.y`` takes the float anyway), each value converted once.
+    runs = _runs([(d.day, None if d.value is None else float(d.value)) for d in days])
     parts.append(_polylines(frame, runs, "dds-line", ACCENT, 2.2))
     parts.append(_x_ticks(frame))
     return _svg(frame, chart_id, title, desc, "".join(parts), "trend")
@@ -329,7 +339,7 @@ def _completeness(frame: Frame, days: Sequence[TrendDay]) -> str:
     ]
     width = max(round(frame.step, 2), 0.5)
     for d in days:
-        if d.filled <= 0:
+        if not d.filled:
             continue
         # Numbers and this module's colour only (one per day): no escaping needed.
         parts.append(

@@ -210,9 +210,10 @@ def trend_days(review_or_summary: Any, series: list[Any]) -> list[charts.TrendDa
     result = []
     for dds in series:
         day = stored.get(dds.date)
-        filled = Fraction(0)
+        filled = 0.0
         if day is not None and day.scores:
-            filled = Fraction(sum(1 for s in day.scores.values() if s is not None), len(day.scores))
+            # Only drawn (an opacity): a float, as the chart used it, without a Fraction a day.
+            filled = sum(1 for s in day.scores.values() if s is not None) / len(day.scores)
         result.append(
             charts.TrendDay(
                 dds.date,
@@ -314,7 +315,6 @@ def patient_context(review: Review, language: str) -> dict[str, Any]:
         "review": review,
         "ranges": RANGE_LABELS,
         "trend": trend_chart(days, marks, "trend"),
-        "trend_days": days,
         "markers": [m for m in marks if review.start <= m.day <= review.today],
         "heat_map": charts.heat_map(
             items,

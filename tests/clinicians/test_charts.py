@@ -11,7 +11,7 @@ DAY = datetime.date(2026, 3, 1)
 HALF, REMISSION = Fraction(1, 2), Fraction(3, 20)
 
 
-def _days(values, control=HALF, filled=Fraction(1)):
+def _days(values, control=HALF, filled=1.0):
     return [
         charts.TrendDay(DAY + datetime.timedelta(days=i), v, control, REMISSION, filled)
         for i, v in enumerate(values)
@@ -77,10 +77,10 @@ def test_scores_above_two_switch_the_scale_to_four():
 
 
 def test_completeness_strip_shades_each_day_by_items_scored():
-    svg = _trend([Fraction(1)] * 3, filled=Fraction(1, 2))
+    svg = _trend([Fraction(1)] * 3, filled=0.5)
     assert svg.count('<rect class="filled"') == 3
     assert 'fill-opacity="0.62"' in svg  # 0.25 + 0.75 × 0.5, rounded for the attribute
-    empty = _trend([None] * 3, filled=Fraction(0))
+    empty = _trend([None] * 3, filled=0.0)
     assert '<rect class="filled"' not in empty
 
 
