@@ -329,6 +329,7 @@ class Stack:
         extra: dict[str, str] | None = None,
         worker: bool = True,
         page_pool: int = 0,
+        worker_nice: int = 0,
     ) -> None:
         self.port, self.log_dir, self.processes = port, log_dir, []
         self.extra, self.worker = extra or {}, worker
@@ -336,6 +337,8 @@ class Stack:
         # own (what a load balancer routing /clinic/ to its own pool gives); the others serve
         # the API. 0: one pool for everything (the default and the documented figures).
         self.page_pool, self.pages_port = page_pool, free_port() if page_pool else port
+        # The worker's CPU priority (``nice``), as systemd's ``Nice=`` would set it in production.
+        self.worker_nice = worker_nice
 
     def __enter__(self) -> Stack:
         env, bin_dir = stack_env(self.port) | self.extra, Path(sys.executable).parent
@@ -353,8 +356,9 @@ class Stack:
         else:
             self._start(gunicorn, env)
         if self.worker:
+            nice = ["nice", "-n", str(self.worker_nice)] if self.worker_nice else []
             self._start(
-                [bin_dir / "celery", "-A", "config", "worker", "--concurrency", "1",
+                [*nice, bin_dir / "celery", "-A", "config", "worker", "--concurrency", "1",
                  "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
                 env,
             )  # fmt: skip
@@ -362,7 +366,8 @@ class Stack:
         return self
 
     def _start(self, command: list[object], env: dict[str, str]) -> None:
-        log = open(self.log_dir / f"{Path(str(command[0])).name}.log", "ab")  # noqa: SIM115
+        program = next(Path(str(part)).name for part in command if part != "nice")
+        log = open(self.log_dir / f"{program}.log", "ab")  # noqa: SIM115
         self.processes.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log))
 
     @property
@@ -562,6 +567,12 @@ def main() -> int:
         default=0,
         help="gunicorn processes of their own for the clinic pages (an experiment; default 0)",
     )
+    parser.add_argument(
+        "--worker-nice",
+        type=int,
+        default=0,
+        help="run the Celery worker at this nice level (as systemd's Nice=; default 0)",
+    )
     args = parser.parse_args()
     profile = SMALL if args.smoke else FULL
 
@@ -575,7 +586,7 @@ def main() -> int:
     )
     results, figures = [], {}
     started = now()
-    stack = Stack(free_port(), work, page_pool=args.page_pool)
+    stack = Stack(free_port(), work, page_pool=args.page_pool, worker_nice=args.worker_nice)
     with stack, MinuteTicks(REDIS_URL) as ticks:
         phases = [] if args.smoke else [("floor", 20, 45, ["FloorUser"]),
                                         ("submit", 20, 45, ["SubmitUser"])]  # fmt: skip

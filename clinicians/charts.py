@@ -196,15 +196,18 @@ def _x_ticks(frame: Frame) -> str:
 def _runs(values: Sequence[tuple[datetime.date, Number | None]]) -> list[list[tuple]]:
     """Consecutive days with a value; a ``None`` (or a missing day) ends a run."""
     runs: list[list[tuple]] = []
-    previous: datetime.date | None = None
+    run: list[tuple] = []
+    previous: int | None = None  # the day's ordinal: cheaper to compare than dates
     for day, value in values:
         if value is None:
             previous = None
             continue
-        if previous is None or (day - previous).days != 1:
-            runs.append([])
-        runs[-1].append((day, value))
-        previous = day
+        ordinal = day.toordinal()
+        if previous is None or ordinal - previous != 1:
+            run = []
+            runs.append(run)
+        run.append((day, value))
+        previous = ordinal
     return runs
 
 
@@ -429,6 +432,8 @@ def heat_map(
     frame = Frame(days[0], days[-1], 1.0, width, height, label_width, 92, 0, 24)
     parts = []
     cell_w = max(round(frame.step - (0.6 if frame.step > 4 else 0), 2), 0.5)
+    # The days with an entry and their x, found once for all the rows.
+    columns = [(frame.x_edge(day), found) for day in days if (found := scores.get(day)) is not None]
     for row, (code, label) in enumerate(items):
         y = row * row_height
         parts.append(
@@ -440,12 +445,8 @@ def heat_map(
                 label,
             )
         )
-        for day in days:
-            day_scores = scores.get(day)
-            if day_scores is None:
-                continue
+        for x, day_scores in columns:
             score = day_scores.get(code)
-            x = frame.x_edge(day)
             # Cells hold numbers and this module's colours only, so they need no escaping: a
             # year is 2,000-3,000 cells, and format_html's escaping was most of the page.
             if score is None:

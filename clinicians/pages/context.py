@@ -469,43 +469,47 @@ def summary_context(summary: Summary, index: int = 0) -> dict[str, Any]:
 
 def entries_html(rows: list[EntryRow]) -> SafeString:
     """The patient page's list of entries, newest first, each with all its versions."""
-    return SafeString("".join(_entry_html(row) for row in rows))
+    words = _entry_words()
+    return SafeString("".join(_entry_html(row, words) for row in rows))
 
 
-def _entry_html(row: EntryRow) -> str:
+def _entry_words() -> dict[str, str]:
+    # The list's fixed words in the active language, escaped: looked up once per list, not per
+    # version (121 versions made 700 catalogue look-ups).
+    return {
+        word: _h(gettext(word))
+        for word in ("versions", "reason", "sleep", "Note", "by", "received", "instrument")
+    }
+
+
+def _entry_html(row: EntryRow, words: dict[str, str]) -> str:
     latest, count = row.latest, len(row.versions)
     temperature = f" · {_h(localize(latest.temperature_c))} °C" if latest.temperature_c else ""
-    versions = f" · <b>{count} {_h(gettext('versions'))}</b>" if count > 1 else ""
+    versions = f" · <b>{count} {words['versions']}</b>" if count > 1 else ""
     return (
         f'<details class="entry" id="entry-{row.entry.pk}">\n'
         f"  <summary><b>{_h(date_filter(row.entry.date, 'D j M Y'))}</b>\n"
         f'    <span class="scores-inline">{_scores(latest)}</span>\n    {temperature}\n'
         f"    · {_h(row.entry.get_timeliness_display())}\n    {versions}\n  </summary>\n"
-        f'  <div class="versions">\n{"".join(_version_html(v) for v in row.versions)}  </div>\n'
-        "</details>\n"
+        f'  <div class="versions">\n{"".join(_version_html(v, words) for v in row.versions)}'
+        "  </div>\n</details>\n"
     )
 
 
-def _version_html(v: Any) -> str:
+def _version_html(v: Any, words: dict[str, str]) -> str:
     reason = (
-        f' — {_h(gettext("reason"))}: <span class="note-text">{_h(v.reason)}</span>'
-        if v.reason
-        else ""
+        f' — {words["reason"]}: <span class="note-text">{_h(v.reason)}</span>' if v.reason else ""
     )
     temperature = f" · {_h(localize(v.temperature_c))} °C" if v.temperature_c else ""
-    sleep = f" · {_h(gettext('sleep'))} {_h(localize(v.sleep_hours))} h" if v.sleep_hours else ""
-    note = (
-        f'<br>{_h(gettext("Note"))}: <span class="note-text">{_h(v.notes)}</span>'
-        if v.notes
-        else ""
-    )
+    sleep = f" · {words['sleep']} {_h(localize(v.sleep_hours))} h" if v.sleep_hours else ""
+    note = f'<br>{words["Note"]}: <span class="note-text">{_h(v.notes)}</span>' if v.notes else ""
     received = date_filter(template_localtime(v.received_at), "j M Y H:i")
     return (
-        f'    <div class="version">\n      <b>v{v.number}</b> {_h(gettext("by"))} '
+        f'    <div class="version">\n      <b>v{v.number}</b> {words["by"]} '
         f"{_h(v.entered_by)} ({_h(v.get_entered_by_role_display())}), "
-        f"{_h(v.get_source_display())}, {_h(gettext('received'))} {_h(received)} UTC{reason}\n"
+        f"{_h(v.get_source_display())}, {words['received']} {_h(received)} UTC{reason}\n"
         f'      <br><span class="scores-inline">{_scores(v)}{temperature}{sleep} · '
-        f"{_h(gettext('instrument'))} v{v.instrument_version}</span>\n      {note}\n"
+        f"{words['instrument']} v{v.instrument_version}</span>\n      {note}\n"
         "    </div>\n"
     )
 
