@@ -165,6 +165,14 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
         "DB_CONNECT_TIMEOUT", 5
     )
+    # Server-side parameters and psycopg's automatic prepared statements: a query run five
+    # times on a connection is parsed and planned once (the token and scope queries of every
+    # API request, the pages' reads). Planning was half of a submission's database time
+    # (docs/performance.md). Off behind a transaction-mode PgBouncer without
+    # max_prepared_statements, which cannot keep a statement on one server connection.
+    if env_bool("DB_PREPARED_STATEMENTS", default=True):
+        DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Routes the load test's floor view (bench/floor.py); never set in production.
 BENCH_FLOOR = env_bool("BENCH_FLOOR", default=False)

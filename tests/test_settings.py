@@ -70,3 +70,14 @@ def test_env_example_lists_every_variable_the_settings_read():
     example = (ROOT / ".env.example").read_text()
     listed = set(re.findall(r"^#?\s*([A-Z_]+)=", example, flags=re.M))
     assert read <= listed, f"missing from .env.example: {sorted(read - listed)}"
+
+
+def test_postgresql_prepares_statements_unless_turned_off():
+    url = {"DEBUG": "1", "DATABASE_URL": "postgres://app@db.example:5432/ifn"}
+    on = _run(url, "DATABASES['default']['OPTIONS']")
+    assert "'server_side_binding': True" in on.stdout
+    assert "'prepare_threshold': 5" in on.stdout
+    off = _run(url | {"DB_PREPARED_STATEMENTS": "0"}, "DATABASES['default']['OPTIONS']")
+    assert off.returncode == 0, off.stderr
+    assert "server_side_binding" not in off.stdout
+    assert "prepare_threshold" not in off.stdout

@@ -78,3 +78,19 @@ def test_list_queries_do_not_grow_with_the_data(
     body = response.json()
     rows = body.get("results", body.get("days", body.get("versions")))
     assert rows
+
+
+def test_each_request_s_token_query_is_planned_once_per_connection(api, cast, postgres):
+    # config/settings.py: server-side parameters and psycopg's prepared statements, so the
+    # query every API request runs is parsed and planned once per connection, not each time.
+    from django.db import connection
+
+    client = api("carer")
+    for _ in range(7):
+        assert client.get("/api/v1/patients/").status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%FROM "authtoken_token"%'],
+        )
+        assert cursor.fetchone()[0] == 1
