@@ -105,14 +105,15 @@ def _fresh_instrument_cache() -> Any:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_dashboard_rows() -> Any:
-    # The dashboard keeps rows by patient id and version ids; a rolled-back test database
-    # hands the same ids to the next test's different diaries (production never reuses one).
-    from clinicians.reports.dashboard import forget_kept_rows
+def _fresh_kept_values() -> Any:
+    # The dashboard and the patient page keep values by patient id and version ids; a
+    # rolled-back test database hands the same ids to the next test's different diaries
+    # (production never reuses one).
+    from clinicians.reports.kept import forget_everything_kept
 
-    forget_kept_rows()
+    forget_everything_kept()
     yield
-    forget_kept_rows()
+    forget_everything_kept()
 
 
 @pytest.fixture(autouse=True)

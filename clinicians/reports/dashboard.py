@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -22,6 +21,7 @@ from django.utils import timezone
 import scoring
 from clinicians.models import Alert, Clinic, KeptDashboardRow, KeptRowsMark
 from clinicians.records import Appointment
+from clinicians.reports.kept import Kept
 from clinicians.reports.scope import staff_clinics
 from clinicians.reports.scores import Completeness, PatientDays, completeness
 from diary.access import patients_for
@@ -258,43 +258,15 @@ class _Scores:
     completeness: Completeness
 
 
-class _ScoresCache:
-    """The last rows' scores, keyed by everything they are computed from.
-
-    The key is the patient, the diary day, the disease, the current instrument (versions are
-    immutable; the object compares by content, so a clinic's new thresholds are a new key),
-    the window read and that window's marks (``diary.selectors.window_marks``: its count of
-    versions and highest version id). Versions are append-only, so a new entry or correction
-    moves the marks and is a new key: a kept row is never stale. Scoring a row, and reading
-    its item scores, is most of the dashboard's time, and between two visits most rows are
-    unchanged.
-    """
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.entries: OrderedDict[tuple[Any, ...], _Scores] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: tuple[Any, ...]) -> _Scores | None:
-        with self.lock:
-            found = self.entries.get(key)
-            if found is not None:
-                self.entries.move_to_end(key)
-            return found
-
-    def put(self, key: tuple[Any, ...], scores: _Scores) -> None:
-        with self.lock:
-            self.entries[key] = scores
-            if len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.entries.clear()
-
-
-# 20 clinics of 500 patients fit; a row's scores are a few kilobytes.
-_CACHE = _ScoresCache(10_000)
+# The last rows' scores, keyed by everything they are computed from: the patient, the diary
+# day, the disease, the current instrument (versions are immutable; the object compares by
+# content, so a clinic's new thresholds are a new key), the window read and that window's
+# marks (``diary.selectors.window_marks``: its count of versions and highest version id).
+# Versions are append-only, so a new entry or correction moves the marks and is a new key: a
+# kept row is never stale. Scoring a row, and reading its item scores, is most of the
+# dashboard's time, and between two visits most rows are unchanged. 20 clinics of 500
+# patients fit; a row's scores are a few kilobytes.
+_CACHE: Kept[_Scores] = Kept(10_000)
 
 
 def forget_kept_rows() -> None:

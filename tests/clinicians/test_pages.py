@@ -355,3 +355,57 @@ def test_the_entries_list_shows_every_version_with_its_own_scores(client, cast):
     assert "carer phoned: rash was &lt;b&gt;worse&lt;/b&gt;" in second
     # The summary line shows the latest version.
     assert "rash 3" in shown[: shown.index("</summary>")]
+
+
+def _score_reads(queries):
+    # The stored days' read: latest item scores with the anti-join on newer versions.
+    return [q["sql"] for q in queries if "diary_itemscore" in q["sql"] and "NOT EXISTS" in q["sql"]]
+
+
+def test_the_patient_page_keeps_its_scored_days_until_the_diary_moves(client, cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from diary.services import Submission, correct_entry, submit_entry
+
+    today = _today(cast.patient)
+    yesterday = today - datetime.timedelta(days=1)
+    write_days(cast.patient, cast.carer, same_every_day(CANDLE, 1, yesterday, 10))
+    sign_in(client, cast.clinician)
+    url = f"/clinic/patients/{cast.patient.pk}/?range=4w"
+
+    def visit():
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url).content.decode()
+        return page, _score_reads(queries.captured_queries)
+
+    first, reads = visit()
+    assert len(reads) == 1 and "1.000" in first
+    again, reads = visit()
+    assert reads == []  # nothing new: the kept days and their scores are reused
+    assert again.count("1.000") == first.count("1.000")
+
+    # A correction adds a version: the marks move and the days are read and scored again.
+    entry = EntryVersion.objects.get(entry__date=yesterday).entry
+    every_two = dict.fromkeys(CANDLE, 2)
+    correct_entry(
+        entry=entry,
+        user=cast.clinician,
+        submission=Submission(date=yesterday, scores=every_two),
+        source="web",
+        reason="carer phoned",
+    )
+    corrected, reads = visit()
+    assert len(reads) == 1
+    assert "1.142" in corrected  # yesterday's 7-day DDS: (6 x 1 + 2) / 7, truncated
+
+    # So does a new entry for today.
+    submit_entry(
+        patient=cast.patient,
+        user=cast.carer,
+        submission=Submission(date=today, scores=every_two),
+        source="web",
+    )
+    newer, reads = visit()
+    assert len(reads) == 1
+    assert "1.285" in newer  # today's: (5 x 1 + 2 x 2) / 7
