@@ -329,7 +329,7 @@ class Stack:
         extra: dict[str, str] | None = None,
         worker: bool = True,
         page_pool: int = 0,
-        worker_nice: int = 0,
+        worker_nice: int = 10,
     ) -> None:
         self.port, self.log_dir, self.processes = port, log_dir, []
         self.extra, self.worker = extra or {}, worker
@@ -337,7 +337,9 @@ class Stack:
         # own (what a load balancer routing /clinic/ to its own pool gives); the others serve
         # the API. 0: one pool for everything (the default and the documented figures).
         self.page_pool, self.pages_port = page_pool, free_port() if page_pool else port
-        # The worker's CPU priority (``nice``), as systemd's ``Nice=`` would set it in production.
+        # The worker's CPU priority (``nice``), as systemd's ``Nice=10`` sets it in production
+        # where workers share a machine with gunicorn (docs/performance.md): background work
+        # yields the cores to pages and submissions, and has them when they are idle.
         self.worker_nice = worker_nice
 
     def __enter__(self) -> Stack:
@@ -570,8 +572,8 @@ def main() -> int:
     parser.add_argument(
         "--worker-nice",
         type=int,
-        default=0,
-        help="run the Celery worker at this nice level (as systemd's Nice=; default 0)",
+        default=10,
+        help="the Celery worker's nice level (production's Nice=10; 0 for none)",
     )
     args = parser.parse_args()
     profile = SMALL if args.smoke else FULL
