@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -211,20 +211,20 @@ def _runs(values: Sequence[tuple[datetime.date, Number | None]]) -> list[list[tu
     return runs
 
 
-def _polylines(frame: Frame, runs: list[list[tuple]], css: str, colour: str, width: float) -> str:
+def _polylines(runs: list[list[tuple[float, float]]], css: str, colour: str, width: float) -> str:
+    """A line per run of (x, y) points; a run of one point is a dot."""
     # Plain f-strings: every value is a number or one of this module's constants (escaped
     # once), and a dashboard draws 500 of these (format_html per point was most of its cost).
     css, colour = escape(css), escape(colour)
     parts = []
     for run in runs:
         if len(run) == 1:
-            day, value = run[0]
+            x, y = run[0]
             parts.append(
-                f'<circle class="{css}" cx="{frame.x(day)}" cy="{frame.y(value)}" '
-                f'r="{max(width, 2)}" fill="{colour}"/>'
+                f'<circle class="{css}" cx="{x}" cy="{y}" r="{max(width, 2)}" fill="{colour}"/>'
             )
             continue
-        points = " ".join(f"{frame.x(d)},{frame.y(v)}" for d, v in run)
+        points = " ".join(f"{x},{y}" for x, y in run)
         parts.append(
             f'<polyline class="{css}" points="{points}" fill="none" stroke="{colour}" '
             f'stroke-width="{width}" stroke-linejoin="round" stroke-linecap="round"/>'
@@ -307,7 +307,8 @@ def dds_trend(
     parts.append(_markers(frame, markers))
     # Floats for drawing (``Frame.y`` takes the float anyway), each value converted once.
     runs = _runs([(d.day, None if d.value is None else float(d.value)) for d in days])
-    parts.append(_polylines(frame, runs, "dds-line", ACCENT, 2.2))
+    points = [[(frame.x(day), frame.y(value)) for day, value in run] for run in runs]
+    parts.append(_polylines(points, "dds-line", ACCENT, 2.2))
     parts.append(_x_ticks(frame))
     return _svg(frame, chart_id, title, desc, "".join(parts), "trend")
 
@@ -392,10 +393,8 @@ def sparkline(
     height: int = 30,
 ) -> SafeString:
     """A small 7-day DDS line over the last days, gaps included, with the control line."""
-    start = datetime.date(2000, 1, 1)
-    dated = [(start + datetime.timedelta(days=i), v) for i, v in enumerate(values)]
     top = max([float(v) for v in values if v is not None] + [float(control) * 1.5, 1.0])
-    frame = Frame(start, dated[-1][0], 2.0 if top <= 2 else 4.0, width, height, 1, 1, 2, 2)
+    frame = _spark_frame(len(values), width, height, 2.0 if top <= 2 else 4.0)
     control_y, remission_y = frame.y(control), frame.y(remission)
     body = (
         f'<line class="control-line" x1="0" x2="{width}" y1="{control_y}" y2="{control_y}" '
@@ -403,13 +402,41 @@ def sparkline(
         f'<line class="remission-line" x1="0" x2="{width}" y1="{remission_y}" '
         f'y2="{remission_y}" stroke="{REMISSION}" stroke-dasharray="1 2" stroke-width="1"/>'
     )
-    body += _polylines(frame, _runs(dated), "dds-line", ACCENT, 1.6)
+    # Runs of consecutive values: the columns' x are the same for every sparkline of a size.
+    runs: list[list[tuple[float, float]]] = []
+    run: list[tuple[float, float]] | None = None
+    for x, value in zip(_spark_columns(len(values), width, height), values, strict=True):
+        if value is None:
+            run = None
+            continue
+        if run is None:
+            run = []
+            runs.append(run)
+        run.append((x, frame.y(value)))
+    body += _polylines(runs, "dds-line", ACCENT, 1.6)
     label = escape(label)
     return mark_safe(  # noqa: S308 - numbers, this module's constants and the escaped label
         f'<svg class="spark" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'role="img" aria-label="{label}" xmlns="http://www.w3.org/2000/svg"><title>{label}'
         f"</title>{body}</svg>"
     )
+
+
+# A dashboard draws 500 sparklines of the same size: their frame and column positions are
+# computed once per size (a day per column, from an arbitrary first day).
+_SPARK_START = datetime.date(2000, 1, 1)
+
+
+@lru_cache(maxsize=32)
+def _spark_frame(days: int, width: int, height: int, y_max: float) -> Frame:
+    end = _SPARK_START + datetime.timedelta(days=days - 1)
+    return Frame(_SPARK_START, end, y_max, width, height, 1, 1, 2, 2)
+
+
+@lru_cache(maxsize=32)
+def _spark_columns(days: int, width: int, height: int) -> tuple[float, ...]:
+    frame = _spark_frame(days, width, height, 2.0)  # x does not depend on the scale
+    return tuple(frame.x(_SPARK_START + datetime.timedelta(days=i)) for i in range(days))
 
 
 def heat_map(

@@ -175,9 +175,9 @@ _NONE = SafeString('<span class="muted">–</span>')
 
 def _spark(row: Row) -> SafeString:
     instrument = row.instrument
-    # Keyed by (numerator, denominator) pairs: hashing 28 Fractions a row was a tenth of a
-    # kept dashboard's time; a Fraction is in lowest terms, so the pairs name the same values.
-    pairs = tuple(None if v is None else (v.numerator, v.denominator) for v in row.spark)
+    # Keyed by the (numerator, denominator) pairs the row holds: hashing 28 Fractions a row was
+    # a tenth of a kept dashboard's time; the pairs are in lowest terms, so they name the values.
+    pairs = tuple(row.spark)
     return _sparkline(pairs, instrument.control_threshold, instrument.remission_threshold)
 
 

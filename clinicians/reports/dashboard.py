@@ -70,7 +70,9 @@ class Row:
     score: scoring.Score
     instrument: scoring.Instrument
     change: Fraction | None
-    spark: list[Fraction | None]
+    # The sparkline's 28 daily DDS values as (numerator, denominator) in lowest terms, or None:
+    # what is kept and drawn, without a Fraction each (14,000 a dashboard).
+    spark: list[tuple[int, int] | None]
     completeness: Completeness
     open_alerts: int
     acknowledged_alerts: int
@@ -254,7 +256,7 @@ class _Scores:
     score: scoring.Score
     instrument: scoring.Instrument
     change: Fraction | None
-    spark: list[Fraction | None]
+    spark: list[tuple[int, int] | None]
     completeness: Completeness
 
 
@@ -326,6 +328,10 @@ def _fraction(value: Fraction | None) -> list[int] | None:
     return None if value is None else [value.numerator, value.denominator]
 
 
+def _pair(value: Fraction | None) -> tuple[int, int] | None:
+    return None if value is None else (value.numerator, value.denominator)
+
+
 def _unfraction(value: list[int] | None) -> Fraction | None:
     return None if value is None else Fraction(value[0], value[1])
 
@@ -343,7 +349,7 @@ def _encode(scores: _Scores) -> dict[str, Any]:
         "end": score.end.isoformat(),
         "instrument": scores.instrument.version,
         "change": _fraction(scores.change),
-        "spark": [_fraction(v) for v in scores.spark],
+        "spark": [None if v is None else list(v) for v in scores.spark],
         "completeness": [scores.completeness.days, scores.completeness.total],
     }
 
@@ -365,7 +371,7 @@ def _decode(payload: dict[str, Any], disease: str, current: scoring.Instrument) 
         score=score,
         instrument=instrument,
         change=_unfraction(payload["change"]),
-        spark=[_unfraction(v) for v in payload["spark"]],
+        spark=[None if v is None else (v[0], v[1]) for v in payload["spark"]],
         completeness=Completeness(*payload["completeness"]),
     )
 
@@ -382,7 +388,7 @@ def _compute_scores(pdays: PatientDays, day: datetime.date) -> _Scores:
         score=today.score,
         instrument=today.instrument,
         change=change,
-        spark=[d.score.value for d in series],
+        spark=[_pair(d.score.value) for d in series],
         completeness=completeness(pdays, day - datetime.timedelta(days=COMPLETENESS_DAYS - 1), day),
     )
 
