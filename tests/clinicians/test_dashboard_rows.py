@@ -18,6 +18,17 @@ def _dds(cast):
     return {row.patient.pk: row.score.value for row in board.rows}[cast.patient.pk]
 
 
+def _correct_back_to_ones(cast, version, day):
+    """The carer corrects ``version``'s entry to a 1 on every item."""
+    correct_entry(
+        entry=version.entry,
+        user=cast.carer,
+        submission=Submission(date=day, scores=dict.fromkeys(CANDLE, 1)),
+        source="web",
+        reason="typo",
+    )
+
+
 def test_a_new_entry_and_a_correction_change_the_row_on_the_next_visit(cast):
     today = DayRules.for_patient(cast.patient).offered_day(timezone.now())
     yesterday = today - datetime.timedelta(days=1)
@@ -28,13 +39,7 @@ def test_a_new_entry_and_a_correction_change_the_row_on_the_next_visit(cast):
     [version] = write_days(cast.patient, cast.carer, {today: dict.fromkeys(CANDLE, 4)})
     # Six days of 1 and one of 4: (6 + 4) / 7 per item.
     assert _dds(cast) * 7 == 10
-    correct_entry(
-        entry=version.entry,
-        user=cast.carer,
-        submission=Submission(date=today, scores=dict.fromkeys(CANDLE, 1)),
-        source="web",
-        reason="typo",
-    )
+    _correct_back_to_ones(cast, version, today)
     assert _dds(cast) == 1
 
 
@@ -123,13 +128,7 @@ def test_the_minute_task_keeps_the_rows_of_patients_with_new_entries(cast):
     assert _dds(cast) * 7 == 10  # (6 x 1 + 4) / 7: the new entry is in the kept row
 
     assert tasks.keep_fresh_rows() == 0  # nothing new since
-    correct_entry(
-        entry=version.entry,
-        user=cast.carer,
-        submission=Submission(date=today, scores=dict.fromkeys(CANDLE, 1)),
-        source="web",
-        reason="typo",
-    )
+    _correct_back_to_ones(cast, version, today)
     assert tasks.keep_fresh_rows() == 1
     forget_kept_rows()
     assert _item_score_reads(cast) == [] and _dds(cast) == 1
