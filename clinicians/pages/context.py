@@ -19,12 +19,13 @@ from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils.formats import date_format, localize
 from django.utils.safestring import SafeData, SafeString
-from django.utils.timezone import template_localtime
+from django.utils.timezone import get_current_timezone_name, template_localtime
 from django.utils.translation import get_language, gettext
 
 import scoring
 from clinicians import charts
 from clinicians.reports.dashboard import Row
+from clinicians.reports.kept import Kept
 from clinicians.reports.patient import RANGE_LABELS, EntryRow, Review
 from clinicians.reports.records import ClinicalRecords
 from clinicians.reports.summary import Summary
@@ -299,8 +300,30 @@ def steroid_rows(review: Review) -> list[tuple[datetime.date, Decimal | None]]:
 
 def patient_context(review: Review, language: str) -> dict[str, Any]:
     """Charts and tables of the patient page."""
-    days = trend_days(review, review.series)
     marks = markers(review.records)
+    # The trend, the heat map and their text alternatives depend on the diary days, the range,
+    # the language and the markers alone: drawn once and kept with the days, which the patient
+    # page keeps while their marks stand (``clinicians.reports.patient.patient_days``). Half of
+    # a page shown again is otherwise drawing the same 1,096 days.
+    drawn = review.days.drawn(
+        ("patient page", review.start, review.today, review.heat_start, tuple(marks), language),
+        lambda: _drawn_from_days(review, marks, language),
+    )
+    return {
+        "review": review,
+        "ranges": RANGE_LABELS,
+        **drawn,
+        "markers": [m for m in marks if review.start <= m.day <= review.today],
+        "dds_table_weekly": len(review.series) > DAILY_TABLE_MAX_DAYS,
+        "steroid": _steroid_chart(review),
+        "steroid_points": steroid_rows(review),
+        "measure_panels": _measure_panels(review),
+        "latest_words": status_words(review.latest.score.status),
+        "entries_html": entries_html(review.entries),
+    }
+
+
+def _drawn_from_days(review: Review, marks: list[charts.Marker], language: str) -> dict[str, Any]:
     heat_days = [
         review.heat_start + datetime.timedelta(days=i)
         for i in range((review.today - review.heat_start).days + 1)
@@ -312,10 +335,7 @@ def patient_context(review: Review, language: str) -> dict[str, Any]:
         if review.heat_start <= day <= review.today
     }
     return {
-        "review": review,
-        "ranges": RANGE_LABELS,
-        "trend": trend_chart(days, marks, "trend"),
-        "markers": [m for m in marks if review.start <= m.day <= review.today],
+        "trend": trend_chart(trend_days(review, review.series), marks, "trend"),
         "heat_map": charts.heat_map(
             items,
             heat_days,
@@ -327,12 +347,6 @@ def patient_context(review: Review, language: str) -> dict[str, Any]:
         ),
         "heat_summary": _heat_summary(items, heat_scores),
         "dds_rows": _dds_rows(dds_table(review.series)),
-        "dds_table_weekly": len(review.series) > DAILY_TABLE_MAX_DAYS,
-        "steroid": _steroid_chart(review),
-        "steroid_points": steroid_rows(review),
-        "measure_panels": _measure_panels(review),
-        "latest_words": status_words(review.latest.score.status),
-        "entries_html": entries_html(review.entries),
     }
 
 
@@ -467,10 +481,29 @@ def summary_context(summary: Summary, index: int = 0) -> dict[str, Any]:
 # did), dates and numbers go through Django's own filters, in the active language.
 
 
+# An entry's HTML by everything it shows: its versions (append-only, so a version id names its
+# content), who entered each (a name can change), the language and the time zone. The page
+# shows the same 60 entries again until something new is sent; formatting their dates was a
+# fifth of a page shown again. About 1.5 KB an entry.
+_ENTRIES: Kept[str] = Kept(5_000)
+
+
 def entries_html(rows: list[EntryRow]) -> SafeString:
     """The patient page's list of entries, newest first, each with all its versions."""
-    words = _entry_words()
-    return SafeString("".join(_entry_html(row, words) for row in rows))
+    language, zone = get_language(), get_current_timezone_name()
+    words: dict[str, str] | None = None
+    parts = []
+    for row in rows:
+        entry = row.entry
+        versions = tuple((v.pk, str(v.entered_by)) for v in row.versions)
+        key = (entry.pk, entry.date, entry.timeliness, versions, language, zone)
+        shown = _ENTRIES.get(key)
+        if shown is None:
+            words = words or _entry_words()
+            shown = _entry_html(row, words)
+            _ENTRIES.put(key, shown)
+        parts.append(shown)
+    return SafeString("".join(parts))
 
 
 def _entry_words() -> dict[str, str]:

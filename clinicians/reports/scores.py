@@ -9,9 +9,10 @@ instrument when it has none), and older entries are read under that version.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any, TypeVar
 
 import scoring
 from diary.instruments import instrument_version
@@ -19,6 +20,12 @@ from diary.selectors import DayDDS, StoredDay, versioned_series
 
 ONE_DAY = datetime.timedelta(days=1)
 Stored = Mapping[datetime.date, StoredDay]
+Drawn = TypeVar("Drawn")
+
+# What one ``PatientDays`` keeps of what was drawn from it (a page's charts in a language and
+# range): at most this many; the next one starts the store again (one atomic step, so the
+# process's threads need no lock for it).
+DRAWN_KEPT = 8
 
 
 @dataclass(frozen=True)
@@ -34,6 +41,24 @@ class PatientDays:
     _scored: dict[str, tuple[datetime.date, datetime.date, list[DayDDS]]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    # What a page drew from these days (``drawn``), by everything else it was drawn from.
+    _drawn: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def drawn(self, key: Hashable, draw: Callable[[], Drawn]) -> Drawn:
+        """``draw()``, kept with these days under ``key``.
+
+        ``key`` must name every input of ``draw`` other than these days (the range, the
+        language, the clinical records it marks): then a kept drawing is current exactly as
+        long as the days are, and a process that keeps the days (the patient page's, by their
+        marks) reuses the drawing with them.
+        """
+        found = self._drawn.get(key)
+        if found is None:
+            found = draw()
+            if len(self._drawn) >= DRAWN_KEPT:
+                self._drawn.clear()
+            self._drawn[key] = found
+        return found
 
     def series(self, start: datetime.date, end: datetime.date) -> list[DayDDS]:
         """The 7-day DDS on each day of ``[start, end]`` (``days`` must reach ``start - 6``)."""

@@ -409,3 +409,100 @@ def test_the_patient_page_keeps_its_scored_days_until_the_diary_moves(client, ca
     newer, reads = visit()
     assert len(reads) == 1
     assert "1.285" in newer  # today's: (5 x 1 + 2 x 2) / 7
+
+
+def test_the_patient_page_draws_its_charts_once_while_days_and_records_stand(
+    client, cast, monkeypatch
+):
+    from clinicians import charts
+    from diary.services import Submission, submit_entry
+
+    drawn = []
+    draw_trend, draw_heat_map = charts.dds_trend, charts.heat_map
+    monkeypatch.setattr(charts, "dds_trend", lambda *a, **k: drawn.append(1) or draw_trend(*a, **k))
+    monkeypatch.setattr(
+        charts, "heat_map", lambda *a, **k: drawn.append(1) or draw_heat_map(*a, **k)
+    )
+    today = _today(cast.patient)
+    write_days(
+        cast.patient, cast.carer, same_every_day(CANDLE, 1, today - datetime.timedelta(days=1), 10)
+    )
+    sign_in(client, cast.clinician)
+    base = f"/clinic/patients/{cast.patient.pk}/"
+
+    def visit(query="?range=4w"):
+        drawn.clear()
+        page = client.get(base + query).content.decode()
+        return page, len(drawn)
+
+    def charts_of(page):
+        return page[
+            page.index('<svg class="chart trend"') : page.index(
+                '<section aria-labelledby="clinical-h"'
+            )
+        ]
+
+    first, draws = visit()
+    assert draws == 2  # the trend and the heat map
+    again, draws = visit()
+    assert draws == 0 and charts_of(again) == charts_of(first)
+
+    # Another range is another drawing; both are kept with the days.
+    _, draws = visit("?range=3m")
+    assert draws == 2
+    _, draws = visit("?range=3m")
+    assert draws == 0
+
+    # A corticosteroid start is a marker on the trend: drawn again, with it.
+    response = client.post(
+        f"{base}records/steroid/",
+        {
+            "steroid-drug": "prednisolone",
+            "steroid-mg_per_day": "10",
+            "steroid-route": "oral",
+            "steroid-from_date": (today - datetime.timedelta(days=3)).isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    marked, draws = visit()
+    assert draws == 2 and 'class="marker marker-steroid"' in charts_of(marked)
+    assert 'class="marker marker-steroid"' not in charts_of(first)
+
+    # A new entry moves the days: drawn again, with today's DDS.
+    submit_entry(
+        patient=cast.patient,
+        user=cast.carer,
+        submission=Submission(date=today, scores=dict.fromkeys(CANDLE, 2)),
+        source="web",
+    )
+    newer, draws = visit()
+    assert draws == 2 and "1.142" in charts_of(newer)  # (6 x 1 + 2) / 7, truncated
+    assert "1.142" not in charts_of(marked)
+
+
+def test_the_entries_list_is_kept_by_its_versions_and_who_entered_them(client, cast, monkeypatch):
+    from clinicians.pages import context
+
+    built = []
+    build = context._entry_html
+    monkeypatch.setattr(context, "_entry_html", lambda *a: built.append(1) or build(*a))
+    today = _today(cast.patient)
+    write_days(cast.patient, cast.carer, same_every_day(CANDLE, 1, today, 3))
+    sign_in(client, cast.clinician)
+    url = f"/clinic/patients/{cast.patient.pk}/?range=4w"
+
+    def entries():
+        built.clear()
+        page = client.get(url).content.decode()
+        return page[page.index('aria-labelledby="entries-h"') :], len(built)
+
+    first, count = entries()
+    assert count == 3 and str(cast.carer) in first
+    again, count = entries()
+    assert count == 0 and again == first
+
+    # A name is shown as it is now: a renamed carer's entries are built again.
+    cast.carer.first_name, cast.carer.last_name = "Renamed", "Carer"
+    cast.carer.save()
+    renamed, count = entries()
+    assert count == 3 and "Renamed Carer" in renamed
