@@ -195,11 +195,22 @@ def _catch_up_fresh_rows() -> None:
     """Before the evening: the minute task caught up with the submit phase, whose 250
     submissions a second (12 times the evening's rate) would otherwise leave the worker
     scoring 10,000 rows during the evening; its minute ticks then keep up with the evening's."""
+    from clinicians.models import KeptRowsMark
     from clinicians.reports.dashboard import forget_kept_rows, keep_fresh_rows
+    from diary.models import EntryVersion
 
     started, total = time.monotonic(), 0
-    while kept := keep_fresh_rows(now()):
+    newest = EntryVersion.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    # Until the bookmark reaches the newest version: a minute tick the worker is running holds
+    # the bookmark (``keep_fresh_rows`` then returns 0 at once), and the evening must not
+    # start while the worker is still scoring the submit phase's rows.
+    while KeptRowsMark.objects.get(pk=1).last_version_id < newest:
+        kept = keep_fresh_rows(now())
         total += kept
+        if not kept:
+            time.sleep(0.5)
+        if time.monotonic() - started > 300:
+            raise SystemExit("the minute task's bookmark did not catch up within 5 minutes")
     forget_kept_rows()  # this process is not a web process
     print(
         f"\nFresh dashboard rows kept for {total:,} patients in {time.monotonic() - started:.1f} s"
