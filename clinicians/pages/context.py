@@ -303,8 +303,8 @@ def patient_context(review: Review, language: str) -> dict[str, Any]:
     marks = markers(review.records)
     # The trend, the heat map and their text alternatives depend on the diary days, the range,
     # the language and the markers alone: drawn once and kept with the days, which the patient
-    # page keeps while their marks stand (``clinicians.reports.patient.patient_days``). Half of
-    # a page shown again is otherwise drawing the same 1,096 days.
+    # page keeps while their marks stand (``clinicians.reports.patient.patient_days``). A third
+    # of a 3-year page shown again was drawing the same 1,096 days again.
     drawn = review.days.drawn(
         ("patient page", review.start, review.today, review.heat_start, tuple(marks), language),
         lambda: _drawn_from_days(review, marks, language),
