@@ -101,3 +101,36 @@ def test_outside_a_transaction_a_refused_row_still_leaves_nothing(cast):
         insert_entry(*_rows(cast))  # the day is taken
     assert DiaryEntry.objects.count() == 1 and EntryVersion.objects.count() == 1
     assert ItemScore.objects.count() == len(SCORES)
+
+
+def test_each_shape_is_compiled_once_and_gives_what_the_compiler_gives(cast):
+    from django.db import connection
+    from django.db.models.expressions import RawSQL
+
+    from diary import inserts
+
+    inserts._COMPILED.clear()
+    rounds = [
+        _rows(cast),
+        # Other values in the same shapes: None, another day, another note and key.
+        _rows(cast, day=DAY + datetime.timedelta(days=1), scores=dict.fromkeys(SCORES)),
+    ]
+    rounds[1][1].temperature_c = rounds[1][1].captured_at = None
+    rounds[1][1].notes = "Another <note>"
+    for entry, version, scores in rounds:
+        version.entry_id = RawSQL("(SELECT id FROM new_entry)", [])
+        for score in scores:
+            score.version_id = RawSQL("(SELECT id FROM new_version)", [])
+        for objs, returning in (([entry], True), ([version], True), (scores, False)):
+            meta = objs[0]._meta
+            fields = [f for f in meta.concrete_fields if f is not meta.auto_field]
+            expected = inserts._compile(objs, fields, connection, returning=returning)
+            sql, params = inserts._insert_sql(objs, connection, returning=returning)
+            assert (sql, tuple(params)) == (expected[0], tuple(expected[1]))
+    assert len(inserts._COMPILED) == 3  # entry, version, 5 scores: compiled in the first round
+
+    # An expression with parameters of its own is compiled every time, never kept.
+    entry, _, _ = _rows(cast)
+    entry.created_at = RawSQL("%s", [NOW])
+    sql, params = inserts._insert_sql([entry], connection, returning=True)
+    assert len(inserts._COMPILED) == 3 and NOW in params
