@@ -29,6 +29,12 @@ class _Compiled:
     sql: str
     params: tuple[Any, ...]
     slots: dict[int, str]  # parameter position -> name of the value that goes there
+    # What turns a row into the model instance, worked out once as well: the database's
+    # value converters of the selected columns, the main model's column names and the
+    # populators of its ``select_related`` objects (``ModelIterable`` makes them per query).
+    converters: dict[int, Any]
+    names: list[str]
+    populators: list[Any]
 
 
 class CompiledQuery:
@@ -52,7 +58,7 @@ class CompiledQuery:
         with connections[using].cursor() as cursor:
             cursor.execute(compiled.sql, params)
             row = cursor.fetchone()
-        return None if row is None else _instance(compiled.compiler, row, using)
+        return None if row is None else _instance(compiled, row, using)
 
     def _compiled(self, using: str) -> _Compiled:
         cache = self._local.__dict__.setdefault("compiled", {})
@@ -77,18 +83,30 @@ class CompiledQuery:
         missing = set(self.stand_ins) - set(slots.values())
         if missing:
             raise ValueError(f"stand-ins not among the query's parameters: {sorted(missing)}")
-        return _Compiled(compiler, sql, tuple(params), slots)
+        select, klass_info = compiler.select, compiler.klass_info
+        columns = klass_info["select_fields"]
+        return _Compiled(
+            compiler,
+            sql,
+            tuple(params),
+            slots,
+            # As ``SQLCompiler.results_iter`` and ``ModelIterable`` work them out per query.
+            converters=compiler.get_converters([s[0] for s in select[0 : compiler.col_count]]),
+            names=[f[0].target.attname for f in select[columns[0] : columns[-1] + 1]],
+            populators=get_related_populators(klass_info, select, using),
+        )
 
 
-def _instance(compiler: Any, row: tuple[Any, ...], using: str) -> Model:
+def _instance(compiled: _Compiled, row: tuple[Any, ...], using: str) -> Model:
     """The model instance for ``row``, as ``django.db.models.query.ModelIterable`` makes it."""
-    (row,) = compiler.results_iter(results=[[row]])
-    select, klass_info = compiler.select, compiler.klass_info
-    fields = klass_info["select_fields"]
-    start, end = fields[0], fields[-1] + 1
-    names = [f[0].target.attname for f in select[start:end]]
-    obj = klass_info["model"].from_db(using, names, row[start:end])
-    for populator in get_related_populators(klass_info, select, using):
+    compiler = compiled.compiler
+    if compiled.converters:
+        (row,) = compiler.apply_converters([row], compiled.converters)
+    start = compiler.klass_info["select_fields"][0]
+    obj = compiler.klass_info["model"].from_db(
+        using, compiled.names, row[start : start + len(compiled.names)]
+    )
+    for populator in compiled.populators:
         populator.populate(row, obj)
     for name, position in compiler.annotation_col_map.items():
         setattr(obj, name, row[position])
