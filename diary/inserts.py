@@ -102,8 +102,10 @@ def _insert_sql(
     if compiled is None:
         sql, params = _compile(objs, fields, connection, returning=returning)
         if shape is not None:
-            valued = {attname for attname, _ in shape}
-            _COMPILED[key] = _Compiled(sql, tuple(f for f in fields if f.attname not in valued))
+            sub_selected = {attname for attname, _ in shape}
+            _COMPILED[key] = _Compiled(
+                sql, tuple(f for f in fields if f.attname not in sub_selected)
+            )
         return sql, params
     params = tuple(
         field.get_db_prep_save(field.pre_save(obj, True), connection=connection)
