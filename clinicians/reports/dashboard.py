@@ -324,11 +324,8 @@ def _keep_in_database(
     ).delete()
 
 
-def _fraction(value: Fraction | None) -> list[int] | None:
-    return None if value is None else [value.numerator, value.denominator]
-
-
 def _pair(value: Fraction | None) -> tuple[int, int] | None:
+    """``value`` as (numerator, denominator): a sparkline value, and in JSON an array."""
     return None if value is None else (value.numerator, value.denominator)
 
 
@@ -339,7 +336,7 @@ def _unfraction(value: list[int] | None) -> Fraction | None:
 def _encode(scores: _Scores) -> dict[str, Any]:
     score = scores.score
     return {
-        "value": _fraction(score.value),
+        "value": _pair(score.value),
         "status": score.status.value,
         "observed": score.observed,
         "expected": score.expected,
@@ -348,8 +345,8 @@ def _encode(scores: _Scores) -> dict[str, Any]:
         "start": score.start.isoformat(),
         "end": score.end.isoformat(),
         "instrument": scores.instrument.version,
-        "change": _fraction(scores.change),
-        "spark": [None if v is None else list(v) for v in scores.spark],
+        "change": _pair(scores.change),
+        "spark": scores.spark,  # pairs already; JSON makes them arrays
         "completeness": [scores.completeness.days, scores.completeness.total],
     }
 
