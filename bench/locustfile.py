@@ -27,7 +27,7 @@ import os
 import random
 import uuid
 import zoneinfo
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterator
 from typing import Any
 
@@ -66,7 +66,9 @@ def _slots() -> Iterator[tuple[dict[str, Any], datetime.date]]:
                 yield carer, day
 
 
-SLOTS = _slots()
+# Built when the phase starts (each phase is a locust process of its own), so that a
+# submission-only phase can leave the evening the slots it needs (``evening_reserve``).
+SLOTS = deque(_slots())
 
 
 @events.request.add_listener
@@ -124,11 +126,11 @@ class _Carer(FastHttpUser):
             if status != 0:
                 return
 
-    def submit_evening(self) -> tuple[dict[str, Any], datetime.date]:
-        try:
-            carer, day = next(SLOTS)
-        except StopIteration:
-            raise StopUser() from None
+    def submit_evening(self, keep: int = 0) -> tuple[dict[str, Any], datetime.date]:
+        """One evening's diary, unless only ``keep`` free (carer, day) slots are left."""
+        if len(SLOTS) <= keep:
+            raise StopUser()
+        carer, day = SLOTS.popleft()
         body, key = _body(carer, day), str(uuid.uuid4())
         self._post(carer, body, key, "submit entry", 201)
         if random.random() < RETRY_SAME_KEY:
@@ -187,7 +189,8 @@ class SubmitUser(_Carer):
 
     @task
     def submit(self) -> None:
-        self.submit_evening()
+        # The evening phase after these must still find evenings to submit.
+        self.submit_evening(keep=DATA.get("evening_reserve", 0))
 
 
 class FloorUser(FastHttpUser):
