@@ -627,8 +627,8 @@ def main() -> int:
         # An evening carer waits at least 0.5 s between diaries: this many at most, which the
         # submission-only phases leave free (on a fast machine they would otherwise take
         # every evening there is, and the evening phase would have no carer left to submit).
-        evening = phases[-1]
-        reserve = evening[1] * evening[2] * 2
+        _, evening_users, evening_seconds, _ = phases[-1]
+        reserve = evening_users * evening_seconds * 2
         for tag, count, seconds, classes in phases:
             if tag == "evening":
                 _catch_up_fresh_rows()
