@@ -70,7 +70,7 @@ def current() -> AuditContext | None:
 def _default_origin() -> str:
     request = getattr(HistoricalRecords.context, "request", None)
     if request is not None:
-        return request_origin(request)
+        return _request_origin(request)
     # Outside a request, a person writes only through a management command.
     argv = sys.argv
     if len(argv) >= 2 and argv[0].endswith("manage.py"):
@@ -78,7 +78,7 @@ def _default_origin() -> str:
     return ORIGIN_SYSTEM
 
 
-def request_origin(request: Any) -> str:
+def _request_origin(request: Any) -> str:
     """The page or API operation ``request`` resolved to, as the audit trail names it.
 
     ``page:<url name>`` or ``api:<url name>``: the names the URL configuration gives each page
