@@ -40,7 +40,7 @@ def test_factors_are_exact():
 
 
 def test_the_response_threshold_is_exactly_0_15():
-    assert STEROID_RESPONSE_MG_PER_KG == Fraction(15, 100)
+    assert Fraction(15, 100) == STEROID_RESPONSE_MG_PER_KG
 
 
 @pytest.mark.parametrize(
@@ -266,8 +266,8 @@ def test_rounding_the_equivalent_first_would_flip_the_response(
         (Decimal("0.1"), Decimal("0.12"), True),
         (Fraction(1, 3), Fraction(1, 6), True),
         # Half of an exact baseline that has no finite decimal form.
-        (Fraction(80, 267), Fraction(40, 267), True),
-        (Fraction(80, 267), Fraction(40, 267) + Fraction(1, 10**12), False),
+        (Fraction(4, 13), Fraction(2, 13), True),
+        (Fraction(4, 13), Fraction(2, 13) + Fraction(1, 10**12), False),
     ],
 )
 def test_steroid_response(baseline, current, response):
