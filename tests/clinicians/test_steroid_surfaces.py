@@ -202,3 +202,31 @@ class _Text(HTMLParser):
 
     def handle_data(self, data):
         self.parts.append(data)
+
+
+def test_an_unknown_dose_or_weight_is_shown_as_unknown_never_as_zero(client, cast):
+    today = _today(cast.patient)
+    sign_in(client, cast.clinician)
+    base = f"/clinic/patients/{cast.patient.pk}"
+
+    def today_in_csv():
+        text = b"".join(client.get(f"{base}/export.csv?rows=days").streaming_content).decode()
+        row = list(csv.DictReader(io.StringIO(text)))[-1]
+        return [row[f"steroid_{c}"] for c in ("prednisone_mg_per_day", "mg_per_kg_per_day")] + [
+            row["steroid_response"]
+        ]
+
+    assert today_in_csv() == ["", "", ""]
+    assert _row(client.get(f"{base}/").content.decode(), "Last 28 days")[5:8] == ["–"] * 3
+    services.add_steroid_dose(
+        patient=cast.patient,
+        user=cast.clinician,
+        drug="dexamethasone",
+        mg_per_day=Decimal("0.4"),
+        from_date=_ago(today, 3),
+    )
+    # A dose but no weight: the equivalent is known, mg/kg/day and the response are not.
+    assert today_in_csv() == ["2.67", "", ""]
+    summary = client.get(f"{base}/summary/").content.decode()
+    assert _row(summary, "Per kg")[1:] == ["– mg/kg/day", "no weight"]
+    assert _row(summary, "Response criterion")[1] == "–"
