@@ -1,9 +1,10 @@
 """CSV exports of diaries (columns documented in docs/exports.md).
 
 Two shapes: one row per entry version (every submission and correction, with who, when, why
-and how) or one row per day (the latest scores, the daily score and the 7-day DDS, including
-days without an entry). Item scores are one column per item code (``item_<code>``) over the
-union of the exported patients' instruments.
+and how) or one row per day (the latest scores, the daily score, the 7-day DDS and the
+corticosteroid dose with the steroid response, including days without an entry). Item scores
+are one column per item code (``item_<code>``) over the union of the exported patients'
+instruments.
 
 Spreadsheet-safe: a cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
 return (or with ``'``, so the rule can be undone unambiguously) gets a leading ``'``, so a
@@ -20,6 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from fractions import Fraction
 
 import scoring
+from clinicians.reports.records import SteroidVersusBaseline, clinical_records
 from clinicians.reports.scores import PatientDays
 from diary.instruments import current_instruments, instrument_version
 from diary.models import EntryVersion, ItemScore, Patient
@@ -61,6 +63,9 @@ DAY_COLUMNS = [
     "dds_partial",
     "dds_missing_items",
     "control_threshold",
+    "steroid_prednisone_mg_per_day",
+    "steroid_mg_per_kg_per_day",
+    "steroid_response",
 ]
 
 
@@ -198,12 +203,14 @@ def day_rows(
             ids = [p.pk for p in batch]
             stored = versioned_days(ids, start - datetime.timedelta(days=6), end)
             instruments = current_instruments(batch)
+            records = clinical_records(ids)
             for patient in batch:
                 days = PatientDays(
                     patient.disease, instruments[patient.pk], stored.get(patient.pk, {})
                 )
                 for dds in days.series(start, end):
-                    yield _day_row(patient, days, dds, items)
+                    steroid = records[patient.pk].steroid_versus_baseline(dds.date)
+                    yield _day_row(patient, days, dds, items) | _steroid_cells(steroid)
 
     return _rows_to_text(DAY_COLUMNS + items, rows())
 
@@ -239,6 +246,20 @@ def _day_row(
     for column in items:
         row[column] = "" if stored is None else stored.scores.get(column[5:])
     return row
+
+
+def _steroid_cells(steroid: SteroidVersusBaseline) -> dict[str, object]:
+    """The day's dose, rounded for display only; the response is judged on the exact dose."""
+    prednisone, per_kg = steroid.current.prednisone_mg, steroid.current.mg_per_kg
+    return {
+        "steroid_prednisone_mg_per_day": ""
+        if prednisone is None
+        else scoring.prednisone_mg_for_display(prednisone),
+        "steroid_mg_per_kg_per_day": ""
+        if per_kg is None
+        else scoring.mg_per_kg_for_display(per_kg),
+        "steroid_response": {None: "", True: "yes", False: "no"}[steroid.response],
+    }
 
 
 def _number(value: Fraction | None) -> str:
