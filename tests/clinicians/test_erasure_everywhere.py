@@ -119,6 +119,8 @@ def test_an_erased_patient_and_their_only_carer_leave_no_identifier_in_any_table
     assert kept.date_of_birth == datetime.date(BORN.year, 1, 1)
     gone = User.objects.get(pk=carer.pk)
     assert not gone.is_active and not gone.has_usable_password()
+    client.force_login(gone)  # a session of the closed account is no session at all
+    assert client.get(f"/diary/{kept.pk}/")["Location"].startswith("/accounts/login/")
 
 
 def test_a_carer_of_another_patient_keeps_their_account(client, cast):
