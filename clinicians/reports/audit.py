@@ -159,14 +159,13 @@ def _history_events(model: type[Model], history: Any) -> list[AuditEvent]:
 
 def _identity_events(history: Any) -> list[AuditEvent]:
     rows = history.select_related("history_user").order_by("history_date", "history_id")
-    return [
-        _history_event(
-            row,
-            PatientIdentity._meta.verbose_name.capitalize(),
-            [Change(name, NOT_RECORDED, NOT_RECORDED) for name in row.history_changed_fields.split()],
-        )
-        for row in rows
-    ]
+    name = PatientIdentity._meta.verbose_name.capitalize()
+    events = []
+    for row in rows:
+        fields = row.history_changed_fields.split()
+        changes = [Change(field, NOT_RECORDED, NOT_RECORDED) for field in fields]
+        events.append(_history_event(row, name, changes))
+    return events
 
 
 def _history_event(row: Any, model_name: str, changes: Sequence[Change]) -> AuditEvent:

@@ -172,9 +172,7 @@ def test_a_raw_sql_change_is_journalled_and_the_journal_is_append_only(client, c
     )
 
 
-def test_a_raw_sql_change_of_the_identity_is_journalled_without_the_values(
-    client, cast, postgres
-):
+def test_a_raw_sql_change_of_the_identity_is_journalled_without_the_values(client, cast, postgres):
     patient = cast.patient
     with connection.cursor() as cursor:
         cursor.execute(
