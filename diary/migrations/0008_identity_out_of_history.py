@@ -7,9 +7,12 @@ holds no values. The history rows of patients get their birth year, and on Postg
 journal's copies of patient rows lose the name and date of birth (``0009`` then drops those
 columns, history included). The append-only triggers are lifted for this one migration only.
 
-Irreversible: the identifiers removed from the history tables and the journal are gone.
+Reversing puts the live identities back on the patients (an erased patient gets its former
+pseudonymised name and 1 January of the birth year); what was removed from the history tables
+and the journal is gone for good.
 """
 
+import datetime
 from typing import Any
 
 from django.db import migrations
@@ -38,7 +41,8 @@ def _triggers(schema_editor: Any, action: str) -> None:
 
 def _erased_at(history: Any, patient: Any) -> Any:
     erased_name = f"Erased patient {patient.reference}"
-    row = history.filter(id=patient.pk, display_name=erased_name).order_by("history_date").first()
+    rows = history.objects.filter(id=patient.pk, display_name=erased_name)
+    row = rows.order_by("history_date").first()
     return row.history_date if row is not None else timezone.now()
 
 
@@ -74,7 +78,21 @@ def move_identity(apps: Any, schema_editor: Any) -> None:
     _triggers(schema_editor, "ENABLE")
 
 
+def restore_identity(apps: Any, schema_editor: Any) -> None:
+    patients = apps.get_model("diary", "Patient")
+    identities = apps.get_model("diary", "PatientIdentity")
+    for patient in patients.objects.order_by("pk"):
+        identity = identities.objects.filter(patient=patient).first()
+        if identity is None:
+            patient.display_name = f"Erased patient {patient.reference}"
+            patient.date_of_birth = datetime.date(patient.birth_year, 1, 1)
+        else:
+            patient.display_name = identity.display_name
+            patient.date_of_birth = identity.date_of_birth
+        patient.save(update_fields=["display_name", "date_of_birth"])
+
+
 class Migration(migrations.Migration):
     dependencies = [("diary", "0007_patient_identity")]
 
-    operations = [migrations.RunPython(move_identity)]
+    operations = [migrations.RunPython(move_identity, restore_identity)]

@@ -9,7 +9,6 @@ record (reference, entries, versions, scores) is kept. Run on SQLite and on Post
 
 import datetime
 
-from django.db import connection
 from django.utils import timezone
 
 from diary.days import DayRules
@@ -18,6 +17,7 @@ from diary.models import CarerLink, EntryVersion, ItemScore, Patient, Source, Us
 from diary.services import Submission, submit_entry
 from tests.clinicians.clinic_data import CANDLE
 from tests.conftest import sign_in
+from tests.database_search import holding
 
 FIRST_NAME = "Zebedee Quixote"
 NAME = "Zebedee Quixote-Marchbanks"
@@ -28,27 +28,6 @@ CARER_FIRST, CARER_LAST = "Philippa", "Quarrington-Vesey"
 CARER_EMAIL = "p.quarrington@example.net"
 PATIENT_IDENTIFIERS = [FIRST_NAME, "Marchbanks", BORN.isoformat()]
 CARER_IDENTIFIERS = [CARER_USERNAME, CARER_LAST, CARER_EMAIL]
-
-
-def holding(needles: list[str]) -> set[tuple[str, str, str]]:
-    """(table, column, needle) for every column of every table whose text holds a needle.
-
-    Every column is cast to text, so char, text, date, date-time and JSON columns are all read.
-    """
-    quote = connection.ops.quote_name
-    found = set()
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names(cursor):
-            for column in connection.introspection.get_table_description(cursor, table):
-                text = f"UPPER(CAST({quote(column.name)} AS TEXT))"
-                for needle in needles:
-                    cursor.execute(
-                        f"SELECT 1 FROM {quote(table)} WHERE {text} LIKE %s",
-                        [f"%{needle.upper()}%"],
-                    )
-                    if cursor.fetchone():
-                        found.add((table, column.name, needle))
-    return found
 
 
 def _register_rename_and_give_a_carer(client, cast):
