@@ -115,3 +115,26 @@ def test_a_carer_of_another_patient_keeps_their_account(client, cast):
     sign_in(client, cast.carer)
     assert client.get(f"/diary/{cast.unlinked_patient.pk}/").status_code == 200
     assert client.get(f"/diary/{cast.patient.pk}/").status_code == 404
+
+
+def test_an_erased_patients_details_can_change_but_no_identity_comes_back(client, cast):
+    sign_in(client, cast.clinic_admin)
+    client.post(
+        f"/clinic/patients/{cast.patient.pk}/data-rights/erase/",
+        {"reason": "family asked", "confirm_reference": "AAA-0001"},
+    )
+    edit = f"/clinic/admin/{cast.clinic.pk}/patients/{cast.patient.pk}/"
+    page = client.get(edit).content.decode()
+    assert 'value="Erased patient AAA-0001"' in page and 'value="2015-01-01"' in page
+    form = {
+        "reference": "AAA-0001",
+        "display_name": "Erased patient AAA-0001",
+        "date_of_birth": "2015-01-01",
+        "disease": "CANDLE",
+        "time_zone": "Europe/Dublin",
+        "reason": "moved",
+    }
+    assert client.post(edit, form).status_code == 302
+    assert client.post(edit, {**form, "display_name": "Someone New"}).status_code == 400
+    patient = Patient.objects.get(pk=cast.patient.pk)
+    assert patient.time_zone == "Europe/Dublin" and patient.identity_or_none() is None
