@@ -28,7 +28,9 @@ def patients_for(user: Any) -> QuerySet[Patient]:
         return Patient.objects.none()
     linked = CarerLink.objects.filter(carer_id=user.pk).values("patient_id")
     clinics = user.clinic_memberships.values("clinic_id")
-    return Patient.objects.filter(Q(pk__in=linked, is_active=True) | Q(clinic_id__in=clinics))
+    return Patient.objects.filter(
+        Q(pk__in=linked, is_active=True) | Q(clinic_id__in=clinics)
+    ).select_related("identity")  # the name shown with every patient
 
 
 def patient_for(user: Any, patient_id: Any) -> Patient:

@@ -17,6 +17,7 @@ from diary.models import (
     InstrumentDefinition,
     ItemScore,
     Patient,
+    PatientIdentity,
     User,
 )
 
@@ -34,11 +35,19 @@ class IFNUserAdmin(UserAdmin):
     fieldsets = (*UserAdmin.fieldsets, ("Preferences", {"fields": ("language",)}))
 
 
+class PatientIdentityInline(admin.StackedInline):
+    # Its history keeps who, when and which fields, not the values (diary.audit.history).
+    model = PatientIdentity
+    can_delete = False  # erasure is the clinic admin's data-rights page
+
+
 @admin.register(Patient)
 class PatientAdmin(SimpleHistoryAdmin):
     list_display = ("reference", "clinic", "disease", "time_zone", "is_active")
     list_filter = ("clinic", "disease", "is_active")
     search_fields = ("reference",)
+    readonly_fields = ("erased_at",)
+    inlines = [PatientIdentityInline]
 
 
 @admin.register(CarerLink)

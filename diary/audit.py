@@ -20,7 +20,7 @@ history table (see ``protect_tables``).
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -120,13 +120,30 @@ def _history_user(instance: Any, request: Any = None, **kwargs: Any) -> Any:
     return None
 
 
-def history() -> HistoricalRecords:
-    """The ``HistoricalRecords`` field every tracked clinical model uses."""
+class UnrecordedValues(models.Model):
+    """For a model whose values must not be kept: which of them a change touched.
+
+    The tracked model names them with ``changed_fields()`` and ``remember_saved()``.
+    """
+
+    history_changed_fields = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+def history(*, unrecorded: Sequence[str] = ()) -> HistoricalRecords:
+    """The ``HistoricalRecords`` field every tracked model uses.
+
+    Fields named in ``unrecorded`` (direct identifiers) are left out of the history table: a
+    row then says who changed them, when and why, and which ones (``history_changed_fields``),
+    but not the values, so that erasing the live row erases them everywhere.
+    """
     return HistoricalRecords(
-        bases=[AuditFields],
+        bases=[AuditFields, UnrecordedValues] if unrecorded else [AuditFields],
         get_user=_history_user,
         history_change_reason_field=models.TextField(null=True),
-        excluded_fields=["password"],
+        excluded_fields=["password", *unrecorded],
     )
 
 
@@ -148,8 +165,20 @@ def _fill_audit_fields(sender: Any, instance: Any, history_instance: Any, **kwar
     history_instance.history_origin = _default_origin()
 
 
+def _name_unrecorded_changes(
+    sender: Any, instance: Any, history_instance: Any, **kwargs: Any
+) -> None:
+    if isinstance(history_instance, UnrecordedValues):
+        changed = [] if history_instance.history_type == "-" else instance.changed_fields()
+        history_instance.history_changed_fields = " ".join(changed)
+        instance.remember_saved()  # the next save of this instance compares with this one
+
+
 def connect() -> None:
     pre_create_historical_record.connect(_fill_audit_fields, dispatch_uid="diary.audit.fill")
+    pre_create_historical_record.connect(
+        _name_unrecorded_changes, dispatch_uid="diary.audit.unrecorded"
+    )
 
 
 def protect_tables_sql(*tables: str) -> tuple[str, str]:

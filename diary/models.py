@@ -8,6 +8,7 @@ scores within 0–4 and one idempotency key per patient.
 
 import datetime
 import zoneinfo
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -22,6 +23,9 @@ models.CharField.register_lookup(Length)
 models.TextField.register_lookup(Length)
 
 NOTES_MAX_LENGTH = 2000
+ERASED_PREFIX = "Erased patient"
+# The patient's direct identifiers: in ``PatientIdentity`` only, and never in any history.
+IDENTITY_FIELDS = ("display_name", "date_of_birth")
 
 
 class Disease(models.TextChoices):
@@ -94,17 +98,23 @@ class VerifiedToken(models.Model):
 
 
 class Patient(models.Model):
+    """A patient's pseudonymous clinical record; the name and birthday are in ``identity``."""
+
     clinic = models.ForeignKey(
         "clinicians.Clinic", on_delete=models.PROTECT, related_name="patients"
     )
     reference = models.CharField(
         max_length=20, unique=True, help_text="Pseudonymous reference, e.g. GOS-0012."
     )
-    display_name = models.CharField(max_length=120)
-    date_of_birth = models.DateField()
+    birth_year = models.PositiveSmallIntegerField(
+        help_text="Year of birth, kept after erasure so age-related clinical meaning survives."
+    )
     disease = models.CharField(max_length=10, choices=Disease.choices)
     time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
     is_active = models.BooleanField(default=True)
+    erased_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the patient's identity was erased."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = history()
@@ -119,6 +129,63 @@ class Patient(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def display_name(self) -> str:
+        identity = self.identity_or_none()
+        return f"{ERASED_PREFIX} {self.reference}" if identity is None else identity.display_name
+
+    @property
+    def date_of_birth(self) -> datetime.date:
+        """The date of birth; after erasure, 1 January of the birth year."""
+        identity = self.identity_or_none()
+        if identity is None:
+            return datetime.date(self.birth_year, 1, 1)
+        return identity.date_of_birth
+
+    def identity_or_none(self) -> "PatientIdentity | None":
+        try:
+            return self.identity
+        except PatientIdentity.DoesNotExist:
+            return None
+
+
+class PatientIdentity(models.Model):
+    """A patient's direct identifiers, outside the historied clinical tables.
+
+    Nothing else holds them, so erasure deletes this row and the identity is gone everywhere.
+    Its history (and, on PostgreSQL, the database journal) records who changed it, when, why
+    and which fields, never the values.
+    """
+
+    patient = models.OneToOneField(Patient, on_delete=models.CASCADE, related_name="identity")
+    display_name = models.CharField(max_length=120)
+    date_of_birth = models.DateField()
+
+    history = history(unrecorded=IDENTITY_FIELDS)
+
+    class Meta:
+        verbose_name_plural = "patient identities"
+
+    def __str__(self) -> str:
+        # Shown in the admin's change log: never the name.
+        return f"identity of patient {self.patient_id}"
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> "PatientIdentity":
+        identity = super().from_db(db, field_names, values)
+        # What the database held, so a save can name the fields it changes (Django's
+        # documented "customizing model loading" pattern).
+        identity.remember_saved()
+        return identity
+
+    def remember_saved(self) -> None:
+        self._saved = {name: getattr(self, name) for name in IDENTITY_FIELDS}
+
+    def changed_fields(self) -> list[str]:
+        """The identifiers that differ from the saved ones (all of them for a new row)."""
+        saved = getattr(self, "_saved", {})
+        return [name for name in IDENTITY_FIELDS if saved.get(name) != getattr(self, name)]
 
 
 class CarerLink(models.Model):

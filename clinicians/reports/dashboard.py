@@ -126,7 +126,7 @@ def _patients(user: Any, clinics: list[Clinic], filters: Filters) -> Any:
         patients = patients.filter(disease=filters.disease)
     if filters.q:
         patients = patients.filter(
-            Q(reference__icontains=filters.q) | Q(display_name__icontains=filters.q)
+            Q(reference__icontains=filters.q) | Q(identity__display_name__icontains=filters.q)
         )
     return patients
 

@@ -29,6 +29,7 @@ def clinic_overview(clinic: Clinic) -> ClinicOverview:
     )
     patients = list(
         Patient.objects.filter(clinic=clinic)
+        .select_related("identity")
         .annotate(carers=Count("carer_links", distinct=True))
         .order_by("-is_active", "reference")
     )

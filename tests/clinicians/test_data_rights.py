@@ -145,6 +145,9 @@ def test_erasure_requires_a_reason_and_the_typed_reference(client, cast, form):
 
 
 def test_erasure_pseudonymises_and_cuts_carer_access(client, cast, diary):
+    # The carer also cares for another child, so keeps their account (see
+    # test_erasure_everywhere for a carer who had only this patient).
+    CarerLink.objects.create(carer=cast.carer, patient=cast.unlinked_patient, relationship="other")
     invitation = _invite(cast)
     born = cast.patient.date_of_birth
     versions = EntryVersion.objects.filter(patient=cast.patient).count()

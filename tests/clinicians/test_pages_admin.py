@@ -180,8 +180,7 @@ def test_a_threshold_profile_makes_new_versions_where_the_threshold_changes(clie
     savi = Patient.objects.create(
         clinic=cast.clinic,
         reference="AAA-0009",
-        display_name="S",
-        date_of_birth="2015-01-01",
+        birth_year=2015,
         disease="SAVI",
         time_zone="Europe/London",
     )

@@ -70,8 +70,7 @@ def _check(graph: dict) -> None:
         Patient.objects.create(
             clinic=clinics[graph["patient_clinic"][p]],
             reference=f"P-{p}",
-            display_name=f"Patient {p}",
-            date_of_birth="2015-01-01",
+            birth_year=2015,
             disease="CANDLE",
             time_zone="Europe/London",
             is_active=graph["patient_active"][p],

@@ -27,7 +27,7 @@ def test_a_compiled_query_returns_the_instance_the_orm_returns(cast):
         orm = _patients(patient.pk, carer.pk).first()
         assert compiled == orm and compiled.linked is orm.linked
         assert compiled.carers == orm.carers
-        assert compiled.date_of_birth == orm.date_of_birth  # converted as the ORM does
+        assert compiled.created_at == orm.created_at  # converted as the ORM does
         with_clinic = Patient.clinic.is_cached(compiled)
         assert with_clinic and compiled.clinic.time_zone == orm.clinic.time_zone
         assert compiled._state.adding is False and compiled._state.db == "default"
