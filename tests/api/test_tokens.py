@@ -122,6 +122,16 @@ def test_a_password_reset_ends_every_token(cast, member):
 
 
 @pytest.mark.parametrize("member", PEOPLE)
+def test_a_password_set_anywhere_ends_every_token(cast, member):
+    # The admin's password form and ``manage.py changepassword`` do just this.
+    user = cast.member(member)
+    key = issue(user)["token"]
+    user.set_password("set by a site admin for this user")
+    user.save()
+    assert answers(key) == 401
+
+
+@pytest.mark.parametrize("member", PEOPLE)
 def test_page_sign_out_ends_every_token(cast, member):
     user = cast.member(member)
     key = issue(user)["token"]
