@@ -38,7 +38,7 @@ def issue_token(*, user: Any, name: str, verified: bool) -> tuple[ApiToken, str]
     ended = Q(expiry__lte=now) | ~Q(auth_stamp__in=_stamps(user))
     ApiToken.objects.filter(ended, user=user).delete()
     staff = datetime.timedelta(hours=settings.STAFF_SESSION_MAX_HOURS)
-    return ApiToken.objects.create(  # type: ignore[no-any-return]
+    return ApiToken.objects.create(
         user=user,
         expiry=staff if verified else knox_settings.TOKEN_TTL,
         name=name,

@@ -293,8 +293,8 @@ class TokenApi(ApiView):
         token, key = tokens.issue_token(
             user=data.validated_data["user"], name=name, verified=data.validated_data["verified"]
         )
-        answer = {"token": key, "name": token.name, "created": token.created}
-        return Response(TokenSerializer({**answer, "expiry": token.expiry}).data)
+        fields = {"name": token.name, "created": token.created, "expiry": token.expiry}
+        return Response(TokenSerializer({"token": key, **fields}).data)
 
 
 class SignOutApi(ApiView):

@@ -1,5 +1,6 @@
-"""Signing in on a phone: the sign-in page that keeps a carer signed in on their device, and
-the page a carer lands on from their clinic's invitation."""
+"""Signing in on a phone: the sign-in page that keeps a carer signed in on their device, the
+page a carer lands on from their clinic's invitation, sign-out, and the account page with the
+apps signed in with the account."""
 
 from __future__ import annotations
 
