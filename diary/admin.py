@@ -8,9 +8,11 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
+from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
 from diary.models import (
+    ApiToken,
     CarerLink,
     DiaryEntry,
     EntryVersion,
@@ -91,3 +93,23 @@ class DiaryEntryAdmin(ReadOnlyAdmin):
 class EntryVersionAdmin(ReadOnlyAdmin):
     list_display = ("entry", "number", "entered_by", "entered_by_role", "source", "received_at")
     inlines = [ItemScoreInline]
+
+
+# DRF's token app stays installed only for migration history; its tokens are never read.
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Site admins may end a token (delete); tokens are issued only by the token endpoint."""
+
+    list_display = ("user", "name", "created", "last_used_at", "expiry")
+    fields = ("user", "name", "created", "last_used_at", "expiry", "verified_at")
+    readonly_fields = fields
+    search_fields = ("user__username",)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length, Now
 from django.utils.crypto import salted_hmac
+from knox.models import AbstractAuthToken
 
 from diary.audit import history
 
@@ -85,16 +86,28 @@ class User(AbstractUser):
         ).hexdigest()
 
 
-class VerifiedToken(models.Model):
-    """An API token issued after a two-factor check; staff tokens without one are refused."""
+class ApiToken(AbstractAuthToken):
+    """One device's API token (django-rest-knox keeps only a digest of the key).
 
-    token = models.OneToOneField(
-        "authtoken.Token", on_delete=models.CASCADE, primary_key=True, related_name="verified"
+    It ends at ``expiry``, when its owner ends it (API sign-out, the account page), and when
+    ``auth_stamp`` no longer matches the user's session auth hash: a new password or a page
+    sign-out changes that hash, which ends the user's sessions and tokens alike.
+    """
+
+    name = models.CharField(max_length=64, help_text="The device or app, as its owner named it.")
+    last_used_at = models.DateTimeField(help_text="Issued, or last sent with a request.")
+    verified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the two-factor check it was issued after passed."
     )
-    verified_at = models.DateTimeField()
+    auth_stamp = models.CharField(
+        max_length=128, help_text="The user's session auth hash when the token was issued."
+    )
+
+    class Meta:
+        ordering = ["-created"]
 
     def __str__(self) -> str:
-        return f"token of user {self.token.user_id} verified at {self.verified_at:%Y-%m-%d %H:%M}"
+        return f"API token of user {self.user_id} created {self.created:%Y-%m-%d %H:%M}"
 
 
 class Patient(models.Model):

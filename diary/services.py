@@ -392,11 +392,3 @@ def _with_scores(version: EntryVersion, scores: list[ItemScore]) -> EntryVersion
     written._result_cache, written._prefetch_done = scores, True  # type: ignore[attr-defined]
     version._prefetched_objects_cache = {"scores": written}  # type: ignore[attr-defined]
     return version
-
-
-def issue_api_token(*, user: Any) -> Any:
-    """The key ``user`` sends as ``Authorization: Token <key>``, created on first sign-in."""
-    from rest_framework.authtoken.models import Token
-
-    token, _ = Token.objects.get_or_create(user=user)
-    return token

@@ -180,14 +180,12 @@ def sign_in(client: Any, user: Any) -> None:
 
 
 def api_token(user: Any) -> str:
-    """An API token as ``POST /api/v1/auth/token/`` issues it (after two-factor for staff)."""
-    from rest_framework.authtoken.models import Token
+    """A new API token as ``POST /api/v1/auth/token/`` issues it (after two-factor for staff)."""
+    from diary.tokens import issue_token
+    from diary.two_factor import must_use_two_factor
 
-    from diary.two_factor import must_use_two_factor, verified_token
-
-    if must_use_two_factor(user):
-        return str(verified_token(user).key)
-    return str(Token.objects.get_or_create(user=user)[0].key)
+    verified = must_use_two_factor(user)
+    return issue_token(user=user, name="test client", verified=verified)[1]
 
 
 def current_code(device: Any) -> str:

@@ -21,7 +21,6 @@ import uuid
 import pytest
 import redis
 from django.db import connection
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from clinicians.models import Alert, ClinicMembership, EmailClaim, NightRun, PatientEvaluation
@@ -38,6 +37,7 @@ from tests.clinicians.nightly_harness import (
     wait_until,
     write_day,
 )
+from tests.conftest import api_token
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -247,8 +247,7 @@ def test_with_redis_down_a_diary_is_still_saved_and_evaluated_once_redis_is_back
                 source="web",
             )
             api = APIClient()
-            token, _ = Token.objects.get_or_create(user=cast.other_carer)
-            api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            api.credentials(HTTP_AUTHORIZATION=f"Token {api_token(cast.other_carer)}")
             saved["api"] = api.post(
                 f"/api/v1/patients/{cast.other_patient.pk}/entries/",
                 {"date": day.isoformat(), "scores": {"fever": 4}},
