@@ -14,7 +14,7 @@ def end_shared_tokens(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('diary', '0006_raw_change'),
+        ('diary', '0009_patient_without_identity_columns'),
     ]
 
     operations = [
