@@ -11,7 +11,6 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import router
 from django.db.models import QuerySet
 from django.utils import timezone
 from rest_framework import exceptions
@@ -19,13 +18,12 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 
 from diary import two_factor
-from diary.compiled import CompiledQuery
 
 
 class TwoFactorTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
         # One query: the token, its user, its two-factor check and whether the user needs one.
-        token = _TOKEN.first(router.db_for_read(self.get_model()), key=key)
+        token = _token(key).first()
         if token is None:
             raise exceptions.AuthenticationFailed("Invalid token.")
         if not token.user.is_active:
@@ -47,10 +45,6 @@ def _token(key: str) -> QuerySet[Any]:
         .annotate(**two_factor.needs_two_factor("user_id"))
         .filter(key=key)
     )
-
-
-# Every API request runs this query: compiled once per thread (diary.compiled).
-_TOKEN = CompiledQuery(_token, key="compiled query stand-in")
 
 
 def _verified_recently(token: Any) -> bool:
