@@ -38,9 +38,10 @@ def patient_for(user: Any, patient_id: Any) -> Patient:
     pk = _as_id(patient_id)
     if user is None or not user.is_authenticated or not user.is_active:
         raise Http404("No such patient.")
-    patient = _patient_in_scope(user, pk).first()
-    if patient is None:
-        raise Http404("No such patient.")
+    try:
+        patient = _patient_in_scope(user, pk).get()  # get(): no ORDER BY to build or run
+    except Patient.DoesNotExist:
+        raise Http404("No such patient.") from None
     role = _role(patient._membership_role, patient.is_active and patient._linked)  # type: ignore[attr-defined]
     patient._scope_role = (user.pk, role)  # type: ignore[attr-defined]
     return patient
