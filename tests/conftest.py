@@ -94,17 +94,6 @@ def cast(db: Any) -> Cast:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_instrument_cache() -> Any:
-    # Instrument versions are cached per process; a test's own InstrumentDefinition rows
-    # (rolled back afterwards) must not leak into the next test.
-    from diary.instruments import instrument_version
-
-    instrument_version.cache_clear()
-    yield
-    instrument_version.cache_clear()
-
-
-@pytest.fixture(autouse=True)
 def _fresh_kept_values() -> Any:
     # The dashboard and the patient page keep values by patient id and version ids; a
     # rolled-back test database hands the same ids to the next test's different diaries

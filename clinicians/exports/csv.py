@@ -23,7 +23,7 @@ from fractions import Fraction
 import scoring
 from clinicians.reports.records import SteroidVersusBaseline, clinical_records
 from clinicians.reports.scores import PatientDays
-from diary.instruments import current_instruments, instrument_version
+from diary.instruments import current_instruments, instrument_versions
 from diary.models import EntryVersion, ItemScore, Patient
 from diary.selectors import DayDDS, latest_versions, versioned_days
 
@@ -93,8 +93,9 @@ def item_columns(
     for patient in patients:
         for code in instruments[patient.pk].item_codes:
             codes[code] = None
-    for disease, version in sorted(versions):
-        for code in instrument_version(disease, version).item_codes:
+    used = instrument_versions(versions)
+    for key in sorted(used):
+        for code in used[key].item_codes:
             codes[code] = None
     return [f"item_{code}" for code in codes]
 
@@ -196,7 +197,9 @@ def day_rows(
     patients: Sequence[Patient], start: datetime.date, end: datetime.date
 ) -> Iterator[str]:
     """One CSV row per patient and day of ``[start, end]``, as text chunks."""
-    items = item_columns(patients, _used_versions(patients))
+    used = _used_versions(patients)
+    items = item_columns(patients, used)
+    own = instrument_versions(used)
 
     def rows() -> Iterator[dict[str, object]]:
         for batch in _batches(patients):
@@ -210,19 +213,23 @@ def day_rows(
                 )
                 for dds in days.series(start, end):
                     steroid = records[patient.pk].steroid_versus_baseline(dds.date)
-                    yield _day_row(patient, days, dds, items) | _steroid_cells(steroid)
+                    yield _day_row(patient, days, dds, items, own) | _steroid_cells(steroid)
 
     return _rows_to_text(DAY_COLUMNS + items, rows())
 
 
 def _day_row(
-    patient: Patient, days: PatientDays, dds: DayDDS, items: list[str]
+    patient: Patient,
+    days: PatientDays,
+    dds: DayDDS,
+    items: list[str],
+    instruments: dict[tuple[str, int], scoring.Instrument],
 ) -> dict[str, object]:
     day, score, instrument = dds.date, dds.score, dds.instrument
     stored = days.days.get(day)
     daily = None
     if stored is not None:
-        own = instrument_version(patient.disease, stored.instrument_version)
+        own = instruments[patient.disease, stored.instrument_version]
         known = {c: s for c, s in stored.scores.items() if c in own.index}
         daily = scoring.daily_score(own, known)
     row: dict[str, object] = {

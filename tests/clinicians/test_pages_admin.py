@@ -6,17 +6,9 @@ import pytest
 from django.core import mail
 
 from clinicians.models import ClinicMembership
-from diary.instruments import current_instrument, instrument_version
+from diary.instruments import current_instrument
 from diary.models import CarerInvitation, InstrumentDefinition, Patient, User
 from tests.conftest import MEMBERS, sign_in
-
-
-@pytest.fixture(autouse=True)
-def _fresh_instrument_cache():
-    # Instrument versions are cached per (disease, version); tests create their own.
-    instrument_version.cache_clear()
-    yield
-    instrument_version.cache_clear()
 
 
 def _admin(client, cast):
