@@ -279,7 +279,7 @@ def _clinicians() -> list[dict[str, object]]:
     """One signed-in session per clinician, with a verified second factor when it is on."""
     from django.db import connection
 
-    from clinicians.models import ClinicMembership
+    from diary.clinics import ClinicMembership
 
     clinicians = []
     for membership in ClinicMembership.objects.select_related("user").order_by("pk"):

@@ -19,8 +19,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from clinicians.models import Clinic, ClinicMembership
 from diary.audit import ROLE_SYSTEM, audit_context
+from diary.clinics import Clinic, ClinicMembership
 from diary.models import CarerLink, Patient, PatientIdentity, Source
 from diary.services import Submission, correct_entry, submit_entry
 

@@ -132,14 +132,16 @@ class UnrecordedValues(models.Model):
         abstract = True
 
 
-def history(*, unrecorded: Sequence[str] = ()) -> HistoricalRecords:
+def history(*, unrecorded: Sequence[str] = (), table_name: str | None = None) -> HistoricalRecords:
     """The ``HistoricalRecords`` field every tracked model uses.
 
     Fields named in ``unrecorded`` (direct identifiers) are left out of the history table: a
     row then says who changed them, when and why, and which ones (``history_changed_fields``),
-    but not the values, so that erasing the live row erases them everywhere.
+    but not the values, so that erasing the live row erases them everywhere. ``table_name``
+    keeps a model's history table where it was when the model moved between apps.
     """
     return HistoricalRecords(
+        table_name=table_name,
         bases=[AuditFields, UnrecordedValues] if unrecorded else [AuditFields],
         get_user=_history_user,
         history_change_reason_field=models.TextField(null=True),

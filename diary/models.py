@@ -7,11 +7,9 @@ scores within 0–4 and one idempotency key per patient.
 """
 
 import datetime
-import zoneinfo
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length, Now
@@ -19,6 +17,7 @@ from django.utils.crypto import salted_hmac
 from knox.models import AbstractAuthToken
 
 from diary.audit import history
+from diary.clinics import Clinic, validate_time_zone
 
 models.CharField.register_lookup(Length)
 models.TextField.register_lookup(Length)
@@ -57,11 +56,6 @@ class Timeliness(models.TextChoices):
     ON_TIME = "on_time", "On time"
     LATE = "late", "Late"
     TRANSCRIBED = "transcribed", "Transcribed from paper"
-
-
-def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"{value!r} is not an IANA time zone.")
 
 
 class User(AbstractUser):
@@ -113,9 +107,7 @@ class ApiToken(AbstractAuthToken):
 class Patient(models.Model):
     """A patient's pseudonymous clinical record; the name and birthday are in ``identity``."""
 
-    clinic = models.ForeignKey(
-        "clinicians.Clinic", on_delete=models.PROTECT, related_name="patients"
-    )
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="patients")
     reference = models.CharField(
         max_length=20, unique=True, help_text="Pseudonymous reference, e.g. GOS-0012."
     )
@@ -243,7 +235,7 @@ class InstrumentDefinition(models.Model):
     disease = models.CharField(max_length=10, choices=Disease.choices)
     version = models.PositiveIntegerField()
     clinic = models.ForeignKey(
-        "clinicians.Clinic", on_delete=models.PROTECT, related_name="instrument_definitions"
+        Clinic, on_delete=models.PROTECT, related_name="instrument_definitions"
     )
     definition = models.JSONField()
     created_at = models.DateTimeField(auto_now_add=True)

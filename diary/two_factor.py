@@ -52,7 +52,7 @@ def needs_two_factor(user_ref: str = "pk") -> dict[str, Exists]:
     """Annotations saying, in the same query, whether a user must use two-factor."""
     from django.apps import apps
 
-    membership = apps.get_model("clinicians", "ClinicMembership")
+    membership = apps.get_model("diary", "ClinicMembership")
     return {
         "is_staff_member": Exists(membership.objects.filter(user_id=OuterRef(user_ref))),
         "has_totp": Exists(TOTPDevice.objects.filter(user_id=OuterRef(user_ref), confirmed=True)),

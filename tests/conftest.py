@@ -13,7 +13,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 
-from clinicians.models import ClinicMembership
+from diary.clinics import ClinicMembership
 from tests.clinicians.factories import ClinicFactory, MembershipFactory
 from tests.diary.factories import CarerLinkFactory, PatientFactory, UserFactory
 

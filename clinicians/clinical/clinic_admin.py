@@ -26,8 +26,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 import scoring
-from clinicians.models import Clinic, ClinicMembership, ThresholdProfile
 from diary.audit import ROLE_CLINIC_ADMIN, audit_context
+from diary.clinics import Clinic, ClinicMembership, ThresholdProfile
 from diary.identity import identity_to_save
 from diary.instruments import instrument_version
 from diary.models import IDENTITY_FIELDS, Disease, InstrumentDefinition, Patient

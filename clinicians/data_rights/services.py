@@ -29,8 +29,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from clinicians.clinical.access_log import record_access
-from clinicians.models import ClinicMembership
 from diary.audit import ROLE_CLINIC_ADMIN, audit_context
+from diary.clinics import ClinicMembership
 from diary.models import CarerInvitation, CarerLink, Patient, PatientIdentity
 
 EXPORT_WHAT = "data export"

@@ -22,10 +22,11 @@ from collections.abc import Iterator, Sequence
 from django.db import transaction
 from django.db.models import Max
 
-from clinicians.models import Alert, Clinic, NightRun, PatientEvaluation
+from clinicians.models import Alert, NightRun, PatientEvaluation
 from clinicians.nightly import digests, queue, reminders, schedule, sending, services
 from clinicians.nightly.reads import unevaluated_patients, zones_by_clinic
 from clinicians.reports import dashboard
+from diary.clinics import Clinic
 
 logger = logging.getLogger(__name__)
 

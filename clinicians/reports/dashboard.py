@@ -19,12 +19,13 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 import scoring
-from clinicians.models import Alert, Clinic, KeptDashboardRow, KeptRowsMark
+from clinicians.models import Alert, KeptDashboardRow, KeptRowsMark
 from clinicians.records import Appointment
 from clinicians.reports.kept import Kept
 from clinicians.reports.scope import staff_clinics
 from clinicians.reports.scores import Completeness, PatientDays, completeness
 from diary.access import patients_for
+from diary.clinics import Clinic
 from diary.days import DayRules
 from diary.instruments import current_instruments, instrument_version
 from diary.models import EntryVersion, Patient

@@ -23,9 +23,10 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from clinicians.clinical import records
-from clinicians.models import Alert, ClinicMembership
+from clinicians.models import Alert
 from clinicians.nightly.reminders import unsubscribe_token
 from clinicians.records import PGAAssessment
+from diary.clinics import ClinicMembership
 from diary.days import DayRules
 from diary.invitations import create_invitation
 from tests.conftest import api_token, sign_in

@@ -121,7 +121,7 @@ def test_everyone_but_the_clinic_admin_gets_404(client, cast, name):
 
 
 def test_an_admin_of_another_clinic_gets_404(client, cast):
-    from clinicians.models import ClinicMembership
+    from diary.clinics import ClinicMembership
 
     ClinicMembership.objects.filter(user=cast.outside_clinician).update(role="clinic_admin")
     sign_in(client, cast.outside_clinician)

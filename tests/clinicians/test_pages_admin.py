@@ -5,7 +5,7 @@ from fractions import Fraction
 import pytest
 from django.core import mail
 
-from clinicians.models import ClinicMembership
+from diary.clinics import ClinicMembership
 from diary.instruments import current_instrument
 from diary.models import CarerInvitation, InstrumentDefinition, Patient, User
 from tests.conftest import MEMBERS, sign_in

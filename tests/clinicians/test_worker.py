@@ -23,9 +23,10 @@ import redis
 from django.db import connection
 from rest_framework.test import APIClient
 
-from clinicians.models import Alert, ClinicMembership, EmailClaim, NightRun, PatientEvaluation
+from clinicians.models import Alert, EmailClaim, NightRun, PatientEvaluation
 from clinicians.nightly import health, schedule
 from config.celery import app as celery_app
+from diary.clinics import ClinicMembership
 from diary.services import Submission, submit_entry
 from tests.clinicians.factories import MembershipFactory
 from tests.clinicians.nightly_harness import (

@@ -11,8 +11,8 @@ from django.http import Http404
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clinicians.models import Clinic, ClinicMembership
 from diary.access import patient_for, patients_for
+from diary.clinics import Clinic, ClinicMembership
 from diary.models import CarerLink, Patient, User
 
 CLINICS = 3
