@@ -233,7 +233,7 @@ def test_the_control_range_does_not_read_as_inclusive(client, cast, record):
 
 def test_the_bundle_passes_both_validators(client, cast, record):
     bundle = _bundle(client, cast.clinician, cast.patient)
-    assert schema_errors(bundle) == []
+    assert schema_errors(bundle, root=True) == []
     assert fhir_resources_errors(bundle) == []
 
 
@@ -242,9 +242,14 @@ def test_the_schema_validator_finds_what_is_wrong(client, cast, record):
     statement = _resources(bundle, "MedicationStatement")[0]
     statement["dosage"][0]["doseAndRate"][0]["rateQuantity"]["value"] = "10"
     statement["effectivePeriod"]["start"] = "yesterday"
-    errors = schema_errors(bundle)
+    bundle["entry"].append({"fullUrl": f"{SITE}/fhir/Basic/x", "resource": {"id": "x"}})
+    bundle["type"] = "bag"
+    errors = schema_errors(bundle, root=True)
     assert any("rateQuantity/value" in e for e in errors), errors
     assert any("effectivePeriod/start" in e for e in errors), errors
+    assert any(e.startswith(f"entry/{len(bundle['entry']) - 1}/resource:") for e in errors)
+    assert any(e.startswith("bundle/type:") for e in errors), errors
+    assert any(e.startswith("root:") for e in errors), errors
 
 
 def test_every_demo_patient_exports_a_bundle_both_validators_accept(client, db):
