@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from clinicians.clinical import records
-from clinicians.models import ClinicMembership
+from diary.clinics import ClinicMembership
 from diary.days import DayRules
 from diary.models import Patient, Source
 from diary.services import Submission, correct_entry, submit_entry
@@ -122,9 +122,7 @@ def test_weight_height_and_temperature_are_vital_signs_in_loinc_and_ucum(client,
     assert temperature["derivedFrom"][0]["reference"] in ids
 
 
-def test_corticosteroid_doses_are_medication_statements_with_rxnorm_and_ucum(
-    client, cast, record
-):
+def test_corticosteroid_doses_are_medication_statements_with_rxnorm_and_ucum(client, cast, record):
     bundle = _bundle(client, cast.clinician, cast.patient)
     statements = _resources(bundle, "MedicationStatement")
     assert len(statements) == 3
