@@ -40,6 +40,7 @@ PRODUCTION_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "production-like-key-" + "k7Qz" * 12,
     "ALLOWED_HOSTS": "testserver",
+    "SITE_URL": "https://testserver",
     "DJANGO_SETTINGS_MODULE": "config.settings",
 }
 

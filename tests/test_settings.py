@@ -10,7 +10,11 @@ PROBE = "import django; django.setup(); from django.conf import settings; print(
 
 
 def _run(env: dict[str, str], attribute: str = "DEBUG") -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "REDIS_URL"}}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "REDIS_URL", "SITE_URL"}
+    }
     base["DJANGO_SETTINGS_MODULE"] = "config.settings"
     return subprocess.run(  # noqa: S603
         [sys.executable, "-c", PROBE.format(attribute)],
@@ -26,6 +30,26 @@ def test_no_secret_key_without_debug_refuses_to_start():
     result = _run({"DEBUG": "0"})
     assert result.returncode != 0
     assert "SECRET_KEY is required" in result.stderr
+
+
+PRODUCTION = {"DJANGO_ENV": "production", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "diary.test"}
+
+
+def test_production_without_site_url_refuses_to_start():
+    # Links in emails and every URL of the FHIR export would otherwise point at loopback.
+    result = _run(PRODUCTION, "SITE_URL")
+    assert result.returncode != 0
+    assert "SITE_URL is required with DJANGO_ENV=production" in result.stderr
+    blank = _run(PRODUCTION | {"SITE_URL": " "}, "SITE_URL")
+    assert blank.returncode != 0
+
+
+def test_production_takes_its_site_url_and_development_falls_back_to_loopback():
+    site = _run(PRODUCTION | {"SITE_URL": "https://diary.example.org/"}, "SITE_URL")
+    assert site.returncode == 0, site.stderr
+    assert site.stdout.strip() == "https://diary.example.org"
+    development = _run({"DEBUG": "1"}, "SITE_URL")
+    assert development.stdout.strip() == "http://127.0.0.1:8000"
 
 
 def test_debug_runs_without_a_secret_key():
