@@ -59,8 +59,9 @@ def client_package(tmp_path_factory: Any) -> Any:
             del sys.modules[name]
 
 
-def api_token(package: Any, base_url: str, username: str) -> str:
-    """An API token from the token endpoint, through the generated client."""
+def token_from_api(package: Any, base_url: str, username: str) -> str:
+    """An API token from the token endpoint, through the generated client (the one place in
+    this test that knows how tokens are issued)."""
     from ifn_diary_client.api.auth import auth_token_create
     from ifn_diary_client.models import TokenInputRequest
 
@@ -99,12 +100,13 @@ def test_a_generated_client_records_and_reads_diaries(client_package, cast, live
 
     ags = PatientFactory(clinic=cast.clinic, reference="AAA-0003", disease="AGS")
     CarerLinkFactory(carer=cast.carer, patient=ags)
-    token = api_token(client_package, live_server.url, "carer")
+    day = selectors.current_diary_day(ags)  # the day the carer's diary offers now
+    token = token_from_api(client_package, live_server.url, "carer")
     app = client_package.AuthenticatedClient(live_server.url, token=token, prefix="Token")
 
     def submit(patient: Any, key: str, **fields: Any) -> Any:
         scores = EntryInputRequestScores.from_dict({"fatigue": 1})
-        body = EntryInputRequest(date=selectors.current_diary_day(patient), scores=scores, **fields)
+        body = EntryInputRequest(date=day, scores=scores, **fields)
         return patients_entries_create.sync_detailed(
             patient.pk, client=app, body=body, idempotency_key=key
         )
@@ -124,7 +126,6 @@ def test_a_generated_client_records_and_reads_diaries(client_package, cast, live
     assert again.headers["Idempotency-Replayed"] == "true"
     assert EntryVersion.objects.filter(entry__patient=ags).count() == 1
 
-    day = selectors.current_diary_day(ags)
     series = patients_dds_retrieve.sync_detailed(ags.pk, client=app, from_=day, to=day)
     assert series.status_code == 200, series.content
     assert series.parsed.patient == ags.pk
