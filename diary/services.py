@@ -39,6 +39,9 @@ from diary.models import (
 )
 
 SAME_DAY_EDIT_REASON = "same-day edit"
+# How far a device's clock may run ahead of the server's before a capture time "after" its
+# receipt is refused rather than believed (docs/api.md).
+CAPTURE_CLOCK_SKEW = datetime.timedelta(minutes=5)
 
 
 class EntryExists(Exception):
@@ -87,6 +90,7 @@ def submit_entry(
     role = _entry_role(user, patient)
     instrument = current_instrument(patient)
     values = _validated_values(instrument, submission)
+    _check_capture_time(submission.captured_at, now)
     fingerprint = _fingerprint(submission.date, values, submission.captured_at)
     try:
         timeliness = _check_day(patient, submission.date, role, source, reason, now)
@@ -161,6 +165,7 @@ def correct_entry(
         reason = SAME_DAY_EDIT_REASON
     instrument = current_instrument(patient)
     values = _validated_values(instrument, submission)
+    _check_capture_time(submission.captured_at, now)
     fingerprint = ""
     if idempotency_key is not None:
         fingerprint = _fingerprint(entry.date, {**values, "reason": reason}, submission.captured_at)
@@ -243,6 +248,20 @@ def _check_source(role: str, source: str, reason: str) -> None:
             raise ValidationError({"source": "Only clinic staff may transcribe paper diaries."})
         if not reason.strip():
             raise ValidationError({"reason": "A reason is required to transcribe a paper diary."})
+
+
+def _check_capture_time(
+    captured_at: datetime.datetime | None, received_at: datetime.datetime
+) -> None:
+    """A capture time later than the receipt, beyond the device clock's allowed lead, is false."""
+    if captured_at is not None and captured_at - received_at > CAPTURE_CLOCK_SKEW:
+        minutes = int(CAPTURE_CLOCK_SKEW.total_seconds() // 60)
+        raise ValidationError(
+            {
+                "captured_at": f"This is more than {minutes} minutes after the server received "
+                "it; check the device's clock."
+            }
+        )
 
 
 def _validated_values(instrument: scoring.Instrument, submission: Submission) -> dict[str, Any]:

@@ -23,7 +23,7 @@ DEFAULT_PAGE_SIZE = 50
 
 
 def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
+    raise ValueError(f"{name} is not a JSON value")
 
 
 class JSONBodyParser(BaseParser):
@@ -36,9 +36,17 @@ class JSONBodyParser(BaseParser):
         if len(raw) > MAX_BODY_BYTES:
             raise BodyTooLarge()
         try:
-            return json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
-        except (UnicodeDecodeError, ValueError, RecursionError):
-            raise exceptions.ParseError("The body is not valid UTF-8 JSON.") from None
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise exceptions.ParseError("The body is not valid UTF-8.") from None
+        try:
+            return json.loads(text, parse_constant=_refuse_constant)
+        except RecursionError:
+            # Python's decoder recurses once per level: a body nested past its limit.
+            raise exceptions.ParseError("The JSON is nested too deeply.") from None
+        except ValueError as error:
+            # The decoder's messages name a position, never the text found there.
+            raise exceptions.ParseError(f"The body is not valid JSON: {error}.") from None
 
 
 class ApiView(APIView):

@@ -24,7 +24,8 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATE_TIME = re.compile(
     r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([Zz]|[+-]\d{2}:\d{2})", re.ASCII
 )
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+UUID_PATTERN = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+_UUID = re.compile(UUID_PATTERN)
 ITEM_CODE = re.compile(r"[a-z][a-z0-9_]{0,39}", re.ASCII)
 MAX_ITEMS = 40
 
@@ -92,7 +93,14 @@ class OffsetDateTimeField(serializers.DateTimeField):
 
 
 class NumberField(serializers.DecimalField):
-    """A decimal quantity that must arrive as a JSON number (read exactly, as a Decimal)."""
+    """A decimal quantity that must arrive as a JSON number (read exactly, as a Decimal).
+
+    Not coerced to a string either way, so the schema types it as a number: a generated client
+    then sends the number the server accepts, and reads one back.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(coerce_to_string=False, **kwargs)
 
     def to_internal_value(self, data: Any) -> Decimal:
         if isinstance(data, bool) or not isinstance(data, int | float):

@@ -29,6 +29,9 @@ from diary.models import NOTES_MAX_LENGTH, Disease, Role, Source, Timeliness
 from diary.services import Submission
 
 REASON_MAX_LENGTH = 1000
+# Each quantity is defined once, so requests and answers document the same number.
+TEMPERATURE_C = {"max_digits": 3, "decimal_places": 1, "min_value": 30, "max_value": 45}
+SLEEP_HOURS = {"max_digits": 4, "decimal_places": 2, "min_value": 0, "max_value": 24}
 DDS_STATUSES = [status.value for status in scoring.Status]
 
 
@@ -50,20 +53,14 @@ class StrictInputSerializer(serializers.Serializer):
 
 class _EntryContentInput(StrictInputSerializer):
     temperature_c = NumberField(
-        max_digits=3,
-        decimal_places=1,
-        min_value=30,
-        max_value=45,
+        **TEMPERATURE_C,
         required=False,
         allow_null=True,
         help_text="Highest temperature of the day in °C (one decimal); sets the fever score "
         "when fever is left blank.",
     )
     sleep_hours = NumberField(
-        max_digits=4,
-        decimal_places=2,
-        min_value=0,
-        max_value=24,
+        **SLEEP_HOURS,
         required=False,
         allow_null=True,
         help_text="AGS diaries only: longest uninterrupted sleep in hours; sets the sleep score "
@@ -129,11 +126,9 @@ class EntryVersionSerializer(serializers.Serializer):
     version = serializers.IntegerField(source="number", help_text="1 for the first submission.")
     scores = serializers.SerializerMethodField()
     temperature_c = serializers.DecimalField(
-        max_digits=3, decimal_places=1, coerce_to_string=False, allow_null=True
+        **TEMPERATURE_C, coerce_to_string=False, allow_null=True
     )
-    sleep_hours = serializers.DecimalField(
-        max_digits=4, decimal_places=2, coerce_to_string=False, allow_null=True
-    )
+    sleep_hours = serializers.DecimalField(**SLEEP_HOURS, coerce_to_string=False, allow_null=True)
     notes = serializers.CharField()
     captured_at = serializers.SerializerMethodField()
     received_at = serializers.DateTimeField(help_text="Server receipt time (UTC).")

@@ -29,7 +29,7 @@ from diary.api.base import (
     date_range,
     page_of,
 )
-from diary.api.fields import parse_uuid
+from diary.api.fields import UUID_PATTERN, parse_uuid
 from diary.api.problems import READ_PROBLEMS, WRITE_PROBLEMS, entry_url, problems
 from diary.api.serializers import (
     CorrectionInputSerializer,
@@ -47,20 +47,29 @@ from diary.instruments import current_instrument
 
 IDEMPOTENCY_KEY = "Idempotency-Key"
 
+# Text, not ``format: uuid``: a generated client would otherwise expect a UUID object, which
+# an HTTP library cannot put in a header. The server still checks the form (400 if not).
+_KEY_SCHEMA = {
+    "type": "string",
+    "pattern": f"^{UUID_PATTERN}$",
+    "example": "3f2b8c1e-7d4a-4e0b-9c6f-2a5d8e1b7c40",
+}
 _KEY_PARAMETER = OpenApiParameter(
     IDEMPOTENCY_KEY,
-    OpenApiTypes.UUID,
+    _KEY_SCHEMA,
     OpenApiParameter.HEADER,
     required=True,
-    description="A UUID the client makes once per entry and sends again on every retry.",
+    description="A UUID written as text (8-4-4-4-12 hexadecimal digits) that the client makes "
+    "once per entry and sends again on every retry.",
 )
 _OPTIONAL_KEY_PARAMETER = OpenApiParameter(
     IDEMPOTENCY_KEY,
-    OpenApiTypes.UUID,
+    _KEY_SCHEMA,
     OpenApiParameter.HEADER,
     required=False,
-    description="Optional: a UUID the client makes once per correction and sends again on "
-    "every retry, so a retried correction is recorded once.",
+    description="Optional: a UUID written as text (8-4-4-4-12 hexadecimal digits) that the "
+    "client makes once per correction and sends again on every retry, so a retried correction "
+    "is recorded once.",
 )
 _LOCATION = OpenApiParameter(
     "Location",

@@ -57,9 +57,9 @@ def test_a_new_entry_is_201_with_what_was_recorded(api, cast, clock):
 
 
 def test_the_capture_offset_is_kept(api, cast, clock):
-    body = {**BODY, "captured_at": "2026-11-19T06:58:00+09:00"}
+    body = {**BODY, "captured_at": "2026-11-19T05:58:00+09:00"}
     entry = post_entry(api, cast, body).json()
-    assert entry["captured_at"] == "2026-11-19T06:58:00+09:00"
+    assert entry["captured_at"] == "2026-11-19T05:58:00+09:00"
     stored = EntryVersion.objects.get()
     assert stored.captured_offset_minutes == 540
 
