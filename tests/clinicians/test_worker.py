@@ -87,13 +87,20 @@ class BrokerTap:
     """Every command sent to Redis while it runs (``MONITOR``): what travels on the broker."""
 
     def __init__(self, url: str) -> None:
+        self.url = url
         self.client = redis.Redis.from_url(url)
         self.commands: list[str] = []
         self._thread = threading.Thread(target=self._listen, daemon=True)
 
     def __enter__(self) -> BrokerTap:
         self._thread.start()
-        time.sleep(0.2)
+        # MONITOR is live once it reports a command sent after it started.
+        probe = redis.Redis.from_url(self.url)
+        wait_until(
+            lambda: probe.echo("tap-ready") and any("tap-ready" in c for c in self.commands),
+            10,
+            "Redis MONITOR to start",
+        )
         return self
 
     def __exit__(self, *exc: object) -> None:
