@@ -1,15 +1,9 @@
 """Reads that turn stored entries into ``scoring`` input, shared by pages, API, exports and tasks.
 
 Only the latest version of each entry counts. The scores of an entry are read with the
-instrument version the entry was captured with.
-
-**Windows that mix instrument versions.** A clinic may change a diary (items, bands,
-thresholds), so a 7-day window can hold entries captured with different versions. Each window
-is scored with the version of its newest entry: that is the diary the carer was last asked to
-fill in, and its thresholds are the ones in force. Item scores of older entries are read under
-that version: an item the newer version no longer has is left out, and an item the older
-version did not have counts as blank for those days. A window without any entry is scored with
-the patient's current instrument (it is insufficient either way).
+instrument version the entry was captured with. Every 7-day DDS is computed by
+:func:`versioned_series`, which scores each window with the version ``scoring.window_version``
+names (the version of the window's newest entry, else the patient's current instrument).
 """
 
 from __future__ import annotations
@@ -19,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 import scoring
@@ -73,32 +67,6 @@ def diary_days(
     return result
 
 
-def window_marks(
-    patient_ids: Iterable[int], start: datetime.date, end: datetime.date
-) -> dict[int, tuple[int, int]]:
-    """Per patient, the number of entry versions dated in ``[start, end]`` and the highest
-    version id among them, in one query that reads no item scores.
-
-    Versions are append-only (never updated or deleted; on PostgreSQL a trigger refuses it),
-    so the window's content changes exactly when one of these two numbers does: a new entry
-    or correction adds a version, and one committed late with a lower id still adds to the
-    count. A reader that keeps what it computed from the window can key it on these marks
-    and read the item scores again only for the patients whose marks moved.
-    """
-    rows = (
-        EntryVersion.objects.filter(
-            entry__patient_id__in=list(patient_ids),
-            entry__date__gte=start,
-            entry__date__lte=end,
-        )
-        .values("entry__patient_id")
-        .annotate(n=Count("id"), last=Max("id"))
-        .values_list("entry__patient_id", "n", "last")
-        .order_by()
-    )
-    return {patient_id: (n, last) for patient_id, n, last in rows}
-
-
 @dataclass(frozen=True)
 class StoredDay:
     """One diary day's latest scores and the instrument version they were captured with."""
@@ -146,52 +114,46 @@ def versioned_series(
     start: datetime.date,
     end: datetime.date,
 ) -> list[DayDDS]:
-    """The 7-day DDS on every day of ``[start, end]`` under the mixed-version rule above.
+    """The 7-day DDS on every day of ``[start, end]``, each window scored with the version
+    ``scoring.window_version`` names (``current`` when the window has no entry).
 
-    ``days`` must hold the stored days of ``[start - 6, end]``. Consecutive days governed by the
+    ``days`` must hold the stored days of ``[start - 6, end]``. Consecutive days scored by the
     same version are scored together with ``scoring.dds_series``.
     """
     series: list[DayDDS] = []
     for version, run_start, run_end in _runs(days, start, end):
         instrument = current if version is None else instrument_version(disease, version)
-        projected = _project(days, instrument, run_start - WINDOW_SPAN, run_end)
+        window = {
+            day: stored.scores
+            for day, stored in days.items()
+            if run_start - WINDOW_SPAN <= day <= run_end
+        }
+        projected = scoring.read_under(instrument, window)
         for score in scoring.dds_series(instrument, projected, run_start, run_end):
             series.append(DayDDS(score, instrument))
     return series
 
 
+def entry_versions(days: Mapping[datetime.date, StoredDay]) -> dict[datetime.date, int]:
+    """Each stored day's instrument version: what ``scoring.window_version`` reads."""
+    return {day: stored.instrument_version for day, stored in days.items()}
+
+
 def _runs(
     days: Mapping[datetime.date, StoredDay], start: datetime.date, end: datetime.date
 ) -> list[tuple[int | None, datetime.date, datetime.date]]:
-    """Split ``[start, end]`` into runs of days whose windows share the governing version."""
+    """Split ``[start, end]`` into runs of days whose windows are scored by the same version."""
+    versions = entry_versions(days)
     runs: list[tuple[int | None, datetime.date, datetime.date]] = []
-    newest: tuple[datetime.date, int] | None = None
-    day = start - WINDOW_SPAN
+    day = start
     while day <= end:
-        if day in days:
-            newest = (day, days[day].instrument_version)
-        if day >= start:
-            governing = newest[1] if newest and newest[0] >= day - WINDOW_SPAN else None
-            if runs and runs[-1][0] == governing:
-                runs[-1] = (governing, runs[-1][1], day)
-            else:
-                runs.append((governing, day, day))
+        version = scoring.window_version(versions, day - WINDOW_SPAN, day)
+        if runs and runs[-1][0] == version:
+            runs[-1] = (version, runs[-1][1], day)
+        else:
+            runs.append((version, day, day))
         day += datetime.timedelta(days=1)
     return runs
-
-
-def _project(
-    days: Mapping[datetime.date, StoredDay],
-    instrument: scoring.Instrument,
-    start: datetime.date,
-    end: datetime.date,
-) -> Days:
-    known = instrument.index
-    return {
-        day: {code: score for code, score in stored.scores.items() if code in known}
-        for day, stored in days.items()
-        if start <= day <= end
-    }
 
 
 def dds_series_for(patient: Patient, start: datetime.date, end: datetime.date) -> list[DayDDS]:

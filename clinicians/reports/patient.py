@@ -16,7 +16,6 @@ from django.utils import timezone
 
 import scoring
 from clinicians.models import Alert
-from clinicians.reports.kept import Kept
 from clinicians.reports.periods import PeriodRow, earliest_day, period_table
 from clinicians.reports.records import ClinicalRecords, clinical_records
 from clinicians.reports.scores import PatientDays
@@ -24,7 +23,7 @@ from clinicians.reports.summary import Note, carer_notes
 from diary.days import DayRules
 from diary.instruments import current_instruments
 from diary.models import DiaryEntry, EntryVersion, ItemScore, Patient
-from diary.selectors import DayDDS, versioned_days, window_marks
+from diary.selectors import DayDDS, versioned_days
 
 RANGES = {"4w": 28, "3m": 91, "1y": 365, "all": None}
 RANGE_LABELS = {"4w": "4 weeks", "3m": "3 months", "1y": "1 year", "all": "All"}
@@ -132,29 +131,12 @@ def review(
     )
 
 
-# The stored days and scored series of the last patients shown, keyed by everything they are
-# computed from: the patient, the disease, the current instrument (compared by content), the
-# days read and their marks (``diary.selectors.window_marks``: the count of entry versions
-# dated in them and the highest version id; versions are append-only, so a new entry or
-# correction is a new key). Reading and scoring three years is a third of the page; the next
-# visit of the same page with nothing new (the clinician coming back to it, a colleague)
-# reuses it. A three-year patient is about 1.5 MB.
-_DAYS: Kept[PatientDays] = Kept(32)
-
-
 def patient_days(
     patient: Patient, current: scoring.Instrument, start: datetime.date, end: datetime.date
 ) -> PatientDays:
-    """The patient's stored days of ``[start, end]`` with what scoring them needs, kept while
-    the days' marks stand."""
-    marks = window_marks([patient.pk], start, end).get(patient.pk)
-    key = (patient.pk, patient.disease, current, start, end, marks)
-    days = _DAYS.get(key)
-    if days is None:
-        stored = versioned_days([patient.pk], start, end).get(patient.pk, {})
-        days = PatientDays(patient.disease, current, stored)
-        _DAYS.put(key, days)
-    return days
+    """The patient's stored days of ``[start, end]`` with what scoring them needs."""
+    stored = versioned_days([patient.pk], start, end).get(patient.pk, {})
+    return PatientDays(patient.disease, current, stored)
 
 
 def _alerts(patient: Patient) -> list[Alert]:
