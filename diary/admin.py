@@ -10,6 +10,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from diary import daily_scores
 from diary.models import (
     CarerLink,
     DiaryEntry,
@@ -39,6 +40,11 @@ class PatientAdmin(SimpleHistoryAdmin):
     list_display = ("reference", "clinic", "disease", "time_zone", "is_active")
     list_filter = ("clinic", "disease", "is_active")
     search_fields = ("reference",)
+
+    def save_model(self, request: HttpRequest, obj: Patient, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "disease" in form.changed_data:
+            daily_scores.rebuild([obj.pk])  # the entries are now read under another diary
 
 
 @admin.register(CarerLink)

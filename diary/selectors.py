@@ -1,17 +1,21 @@
 """Reads that turn stored entries into ``scoring`` input, shared by pages, API, exports and tasks.
 
 Only the latest version of each entry counts. The scores of an entry are read with the
-instrument version the entry was captured with. Every 7-day DDS is computed by
+instrument version the entry was captured with. A 7-day DDS is computed in one place,
 :func:`versioned_series`, which scores each window with the version ``scoring.window_version``
-names (the version of the window's newest entry, else the patient's current instrument).
+names (the version of the window's newest entry, else the patient's current instrument);
+``diary.daily_scores`` stores what it computes, and every page, export and API answer reads
+the 7-day DDS from there through :func:`daily_dds`.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
@@ -19,7 +23,7 @@ from django.utils import timezone
 import scoring
 from diary.days import DayRules
 from diary.instruments import current_instruments, instrument_version
-from diary.models import DiaryEntry, EntryVersion, ItemScore, Patient
+from diary.models import DailyScore, DiaryEntry, EntryVersion, ItemScore, Patient
 
 Days = dict[datetime.date, dict[str, int | None]]
 
@@ -139,6 +143,18 @@ def entry_versions(days: Mapping[datetime.date, StoredDay]) -> dict[datetime.dat
     return {day: stored.instrument_version for day, stored in days.items()}
 
 
+def window_instrument(
+    disease: str,
+    current: scoring.Instrument,
+    days: Mapping[datetime.date, StoredDay],
+    start: datetime.date,
+    end: datetime.date,
+) -> scoring.Instrument:
+    """The instrument that scores the window ``[start, end]`` (``scoring.window_version``)."""
+    version = scoring.window_version(entry_versions(days), start, end)
+    return current if version is None else instrument_version(disease, version)
+
+
 def _runs(
     days: Mapping[datetime.date, StoredDay], start: datetime.date, end: datetime.date
 ) -> list[tuple[int | None, datetime.date, datetime.date]]:
@@ -156,11 +172,81 @@ def _runs(
     return runs
 
 
+def daily_dds(
+    patients: Iterable[Patient],
+    current: Mapping[int, scoring.Instrument],
+    start: datetime.date,
+    end: datetime.date,
+) -> dict[int, list[DayDDS]]:
+    """Each patient's 7-day DDS on every day of ``[start, end]``, read from ``DailyScore`` in
+    one query. ``current`` holds each patient's current instrument (``current_instruments``):
+    a day without a row has no entry in its window, which is insufficient under it."""
+    patients = list(patients)
+    disease = {p.pk: p.disease for p in patients}
+    rows = (
+        DailyScore.objects.filter(patient_id__in=list(disease), date__gte=start, date__lte=end)
+        .values_list(*_SCORE_COLUMNS)
+        .order_by()
+    )
+    instruments: dict[tuple[str, int], scoring.Instrument] = {}
+    stored: dict[int, dict[datetime.date, DayDDS]] = defaultdict(dict)
+    for row in rows:
+        key = (disease[row[0]], row[2])
+        if key not in instruments:
+            instruments[key] = instrument_version(*key)
+        stored[row[0]][row[1]] = _stored_dds(row, instruments[key])
+    return {
+        p.pk: [
+            stored[p.pk].get(day) or _empty_window(current[p.pk], day)
+            for day in _each_day(start, end)
+        ]
+        for p in patients
+    }
+
+
+_SCORE_COLUMNS = (
+    "patient_id",
+    "date",
+    "instrument_version",
+    "numerator",
+    "denominator",
+    "status",
+    "observed",
+    "expected",
+    "missing_items",
+)
+
+
+def _stored_dds(row: tuple[Any, ...], instrument: scoring.Instrument) -> DayDDS:
+    _, day, _, numerator, denominator, status, observed, expected, missing = row
+    value = None if numerator is None else Fraction(numerator, denominator)
+    missing_items = tuple(missing.split())
+    partial = value is not None and bool(missing_items)
+    score = scoring.Score(
+        value,
+        scoring.Status(status),
+        observed,
+        expected,
+        partial,
+        missing_items,
+        day - WINDOW_SPAN,
+        day,
+    )
+    return DayDDS(score, instrument)
+
+
+def _empty_window(current: scoring.Instrument, day: datetime.date) -> DayDDS:
+    return DayDDS(scoring.window_score(current, {}, day - WINDOW_SPAN, day), current)
+
+
+def _each_day(start: datetime.date, end: datetime.date) -> Iterator[datetime.date]:
+    for offset in range((end - start).days + 1):
+        yield start + datetime.timedelta(days=offset)
+
+
 def dds_series_for(patient: Patient, start: datetime.date, end: datetime.date) -> list[DayDDS]:
-    """``patient``'s 7-day DDS on every day of ``[start, end]``, in two queries at most."""
-    days = versioned_days([patient.pk], start - WINDOW_SPAN, end).get(patient.pk, {})
-    current = current_instruments([patient])[patient.pk]
-    return versioned_series(patient.disease, current, days, start, end)
+    """``patient``'s 7-day DDS on every day of ``[start, end]``, in two queries."""
+    return daily_dds([patient], current_instruments([patient]), start, end)[patient.pk]
 
 
 @dataclass(frozen=True)
@@ -195,14 +281,12 @@ def _dds_on_days(
 ) -> dict[int, LatestScore]:
     if not patients:
         return {}
-    start = min(day_of.values()) - WINDOW_SPAN
-    stored = versioned_days(day_of, start, max(day_of.values()))
-    instruments = current_instruments(patients)
+    first = min(day_of.values())
+    series = daily_dds(patients, current_instruments(patients), first, max(day_of.values()))
     result = {}
     for p in patients:
         day = day_of[p.pk]
-        dds = versioned_series(p.disease, instruments[p.pk], stored.get(p.pk, {}), day, day)
-        result[p.pk] = LatestScore(day, dds[0].score)
+        result[p.pk] = LatestScore(day, series[p.pk][(day - first).days].score)
     return result
 
 

@@ -27,6 +27,7 @@ from django.utils.http import urlsafe_base64_encode
 
 import scoring
 from clinicians.models import Clinic, ClinicMembership, ThresholdProfile
+from diary import daily_scores
 from diary.audit import ROLE_CLINIC_ADMIN, audit_context
 from diary.instruments import instrument_version
 from diary.models import Disease, InstrumentDefinition, Patient
@@ -197,6 +198,7 @@ def update_patient(*, patient: Patient, admin: Any, reason: str, **changes: Any)
     unknown = set(changes) - set(PATIENT_FIELDS)
     if unknown:
         raise ValueError(f"cannot change {sorted(unknown)}")
+    disease = patient.disease
     for name, value in changes.items():
         setattr(patient, name, value.strip() if isinstance(value, str) else value)
     patient.reference = patient.reference.upper()
@@ -204,6 +206,8 @@ def update_patient(*, patient: Patient, admin: Any, reason: str, **changes: Any)
     patient.full_clean()
     with _audit(admin, reason.strip() or "patient details changed"), transaction.atomic():
         patient.save()
+        if patient.disease != disease:
+            daily_scores.rebuild([patient.pk])  # entries are now read under another diary
     return patient
 
 

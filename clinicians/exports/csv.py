@@ -20,10 +20,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from fractions import Fraction
 
 import scoring
-from clinicians.reports.scores import PatientDays
+from clinicians.reports.scores import PatientDays, patient_days
 from diary.instruments import current_instruments, instrument_version
 from diary.models import EntryVersion, ItemScore, Patient
-from diary.selectors import DayDDS, latest_versions, versioned_days
+from diary.selectors import DayDDS, latest_versions
 
 BATCH = 50
 DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
@@ -195,13 +195,9 @@ def day_rows(
 
     def rows() -> Iterator[dict[str, object]]:
         for batch in _batches(patients):
-            ids = [p.pk for p in batch]
-            stored = versioned_days(ids, start - datetime.timedelta(days=6), end)
-            instruments = current_instruments(batch)
+            loaded = patient_days(batch, start, end)
             for patient in batch:
-                days = PatientDays(
-                    patient.disease, instruments[patient.pk], stored.get(patient.pk, {})
-                )
+                days = loaded[patient.pk]
                 for dds in days.series(start, end):
                     yield _day_row(patient, days, dds, items)
 

@@ -24,10 +24,10 @@ from fractions import Fraction
 from typing import Any
 
 import scoring
-from clinicians.reports.scores import PatientDays
+from clinicians.reports.scores import patient_days
 from diary.instruments import current_instruments, instrument_version
 from diary.models import EntryVersion, ItemScore, Patient, Role, Source
-from diary.selectors import latest_versions, versioned_days
+from diary.selectors import latest_versions
 from diary.templatetags.diary_tags import status_words
 
 UCUM = "http://unitsofmeasure.org"
@@ -247,8 +247,7 @@ def _observations(
     urls: Urls,
 ) -> list[dict[str, Any]]:
     start = versions[0].entry.date
-    stored = versioned_days([patient.pk], start - datetime.timedelta(days=6), end)
-    days = PatientDays(patient.disease, current, stored.get(patient.pk, {}))
+    days = patient_days([patient], start, end)[patient.pk]
     latest_by_day = {v.entry.date: _response_id(v) for v in versions if v.pk in latest}
     observations = []
     for dds in days.series(start, end):

@@ -1,9 +1,9 @@
 """Evaluate patients' diary days with ``scoring.evaluate_alerts`` and store the alerts.
 
 The diaries are read through ``diary.selectors.versioned_days`` and ``current_instruments``,
-the reads the pages score with, one query each per batch, and each window is scored with the
-instrument the pages use (``PatientDays.governing``, after ``scoring.window_version``), so an
-alert agrees with the DDS a clinician sees. Every evaluated (patient, day) gets a
+the reads the stored 7-day DDS is computed from, one query each per batch, and each window is
+scored with the instrument ``scoring.window_version`` names, as the stored DDS is, so an alert
+agrees with the DDS a clinician sees. Every evaluated (patient, day) gets a
 ``PatientEvaluation`` row, so a day is evaluated once however often the night is run. Alerts
 are inserted only where no unresolved alert of the same rule exists; the database's partial
 unique constraint settles a race with another worker. Nothing here sends anything.
@@ -22,12 +22,17 @@ from simple_history.utils import bulk_create_with_history
 import scoring
 from clinicians.models import Alert, PatientEvaluation
 from clinicians.nightly.reads import diary_start, temperatures_on
-from clinicians.reports.scores import PatientDays
 from diary.audit import ROLE_SYSTEM, audit_context
 from diary.days import ONE_DAY
 from diary.instruments import current_instruments
 from diary.models import Patient
-from diary.selectors import WINDOW_SPAN, versioned_days
+from diary.selectors import (
+    WINDOW_SPAN,
+    StoredDay,
+    versioned_days,
+    versioned_series,
+    window_instrument,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -76,15 +81,19 @@ def find_alerts(patients: Sequence[Patient], day: datetime.date) -> Findings:
     temperatures = temperatures_on(ids, day)
     findings = {}
     for patient in patients:
-        days = PatientDays(patient.disease, current[patient.pk], stored.get(patient.pk, {}))
-        instrument = days.governing(day - WINDOW_SPAN, day)
+        days = stored.get(patient.pk, {})
+        instrument = window_instrument(
+            patient.disease, current[patient.pk], days, day - WINDOW_SPAN, day
+        )
         try:
             findings[patient.pk] = scoring.evaluate_alerts(
                 instrument,
-                days.projected(instrument, day - LOOKBACK, day),
+                scoring.read_under(instrument, {d: s.scores for d, s in days.items()}),
                 day,
                 temperatures={day: temperatures.get(patient.pk)},
-                previous_status=_previous_status(days, day, instrument),
+                previous_status=_previous_status(
+                    patient, current[patient.pk], days, day, instrument
+                ),
                 diary_start=diary_start(patient),
             )
         except ValueError as error:
@@ -100,14 +109,20 @@ def find_alerts(patients: Sequence[Patient], day: datetime.date) -> Findings:
 
 
 def _previous_status(
-    days: PatientDays, day: datetime.date, instrument: scoring.Instrument
+    patient: Patient,
+    current: scoring.Instrument,
+    days: Mapping[datetime.date, StoredDay],
+    day: datetime.date,
+    instrument: scoring.Instrument,
 ) -> scoring.Status | None:
     """The day before's status when a different version scores it, else None (computed by
     ``evaluate_alerts`` with the same instrument)."""
     before = day - ONE_DAY
-    if days.governing(before - WINDOW_SPAN, before).version == instrument.version:
+    governing = window_instrument(patient.disease, current, days, before - WINDOW_SPAN, before)
+    if governing.version == instrument.version:
         return None
-    return days.dds_on(before).score.status
+    [dds] = versioned_series(patient.disease, current, days, before, before)
+    return dds.score.status
 
 
 def _to_evaluate(patient_ids: Sequence[int], day: datetime.date) -> list[Patient]:

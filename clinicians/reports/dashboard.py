@@ -1,8 +1,8 @@
 """The clinic dashboard: one row per patient, the patients who need attention first.
 
 Whatever the number of patients, the rows cost a fixed number of queries: the clinics, the
-patients, their diary days over the last 34 days (28-day sparkline plus each window's 6 days
-before), their current instruments, their unresolved alerts and their next appointments.
+patients, their stored 7-day DDS of the last 28 days (``DailyScore``), their entry days of the
+last 14, their current instruments, their unresolved alerts and their next appointments.
 """
 
 from __future__ import annotations
@@ -20,17 +20,17 @@ import scoring
 from clinicians.models import Alert, Clinic
 from clinicians.records import Appointment
 from clinicians.reports.scope import staff_clinics
-from clinicians.reports.scores import Completeness, PatientDays, completeness
+from clinicians.reports.scores import Completeness
 from diary.access import patients_for
 from diary.days import DayRules
 from diary.instruments import current_instruments
-from diary.models import Patient
-from diary.selectors import versioned_days
+from diary.models import DiaryEntry, Patient
+from diary.selectors import DayDDS, daily_dds
 
 SPARK_DAYS = 28
-# A row reads its day and the 33 before: 28 daily DDS values, each over 7 days.
-WINDOW_DAYS = datetime.timedelta(days=SPARK_DAYS - 1 + 6)
+SPARK_SPAN = datetime.timedelta(days=SPARK_DAYS - 1)
 COMPLETENESS_DAYS = 14
+COMPLETENESS_SPAN = datetime.timedelta(days=COMPLETENESS_DAYS - 1)
 CHANGE_DAYS = 7
 SORTS = ("attention", "reference", "name", "dds", "change", "completeness", "alerts", "next")
 STATUSES = tuple(s.value for s in scoring.Status)
@@ -161,19 +161,18 @@ def _rows(
 
 
 def row_scores(patients: list[Patient], days: dict[int, datetime.date]) -> dict[int, _Scores]:
-    """Each patient's row scores on ``days[patient.pk]``, from one read of their diary days.
-
-    Patients come with their clinic.
-    """
-    instruments = current_instruments(patients)
-    first = min(days.values()) - WINDOW_DAYS
-    stored = versioned_days([p.pk for p in patients], first, max(days.values()))
-    return {
-        p.pk: _compute_scores(
-            PatientDays(p.disease, instruments[p.pk], stored.get(p.pk, {})), days[p.pk]
-        )
-        for p in patients
-    }
+    """Each patient's row scores on ``days[patient.pk]``: the stored 7-day DDS of the last
+    28 days, and the days with an entry of the last 14."""
+    first, last = min(days.values()), max(days.values())
+    series = daily_dds(patients, current_instruments(patients), first - SPARK_SPAN, last)
+    entered = _entry_days([p.pk for p in patients], first - COMPLETENESS_SPAN, last)
+    result = {}
+    for patient in patients:
+        day = days[patient.pk]
+        end = (day - first).days + SPARK_DAYS
+        spark = series[patient.pk][end - SPARK_DAYS : end]
+        result[patient.pk] = _row_scores(spark, entered[patient.pk], day)
+    return result
 
 
 @dataclass(frozen=True)
@@ -187,21 +186,31 @@ class _Scores:
     completeness: Completeness
 
 
-def _compute_scores(pdays: PatientDays, day: datetime.date) -> _Scores:
-    series = pdays.series(day - datetime.timedelta(days=SPARK_DAYS - 1), day)
-    today, week_ago = series[-1], series[-1 - CHANGE_DAYS]
+def _row_scores(spark: list[DayDDS], entered: set[datetime.date], day: datetime.date) -> _Scores:
+    today, week_ago = spark[-1], spark[-1 - CHANGE_DAYS]
     change = (
         None
         if today.score.value is None or week_ago.score.value is None
         else today.score.value - week_ago.score.value
     )
+    recent = sum(1 for d in entered if day - COMPLETENESS_SPAN <= d <= day)
     return _Scores(
         score=today.score,
         instrument=today.instrument,
         change=change,
-        spark=[d.score.value for d in series],
-        completeness=completeness(pdays, day - datetime.timedelta(days=COMPLETENESS_DAYS - 1), day),
+        spark=[d.score.value for d in spark],
+        completeness=Completeness(recent, COMPLETENESS_DAYS),
     )
+
+
+def _entry_days(
+    patient_ids: list[int], start: datetime.date, end: datetime.date
+) -> dict[int, set[datetime.date]]:
+    entered: dict[int, set[datetime.date]] = defaultdict(set)
+    rows = DiaryEntry.objects.filter(patient_id__in=patient_ids, date__gte=start, date__lte=end)
+    for patient_id, day in rows.values_list("patient_id", "date").order_by():
+        entered[patient_id].add(day)
+    return entered
 
 
 def _alert_counts(ids: list[int]) -> dict[int, dict[str, int]]:

@@ -18,12 +18,11 @@ import scoring
 from clinicians.models import Alert
 from clinicians.reports.periods import PeriodRow, earliest_day, period_table
 from clinicians.reports.records import ClinicalRecords, clinical_records
-from clinicians.reports.scores import PatientDays
+from clinicians.reports.scores import PatientDays, patient_days
 from clinicians.reports.summary import Note, carer_notes
 from diary.days import DayRules
-from diary.instruments import current_instruments
 from diary.models import DiaryEntry, EntryVersion, ItemScore, Patient
-from diary.selectors import DayDDS, versioned_days
+from diary.selectors import DayDDS
 
 RANGES = {"4w": 28, "3m": 91, "1y": 365, "all": None}
 RANGE_LABELS = {"4w": "4 weeks", "3m": "3 months", "1y": "1 year", "all": "All"}
@@ -110,15 +109,14 @@ def review(
     ).first()
     start = range_start(range_key, today, first_entry)
     load_from = min(start - datetime.timedelta(days=6), earliest_day(records, today))
-    current = current_instruments([patient])[patient.pk]
-    days = patient_days(patient, current, load_from, today)
+    days = patient_days([patient], load_from, today)[patient.pk]
     entries, total = _entries(patient, start, today)
     return Review(
         patient=patient,
         range_key=range_key,
         start=start,
         today=today,
-        instrument=current,
+        instrument=days.current,
         series=days.series(start, today),
         days=days,
         records=records,
@@ -129,14 +127,6 @@ def review(
         notes=carer_notes([patient.pk], start)[patient.pk],
         heat_start=max(start, today - datetime.timedelta(days=HEAT_MAP_MAX_DAYS - 1)),
     )
-
-
-def patient_days(
-    patient: Patient, current: scoring.Instrument, start: datetime.date, end: datetime.date
-) -> PatientDays:
-    """The patient's stored days of ``[start, end]`` with what scoring them needs."""
-    stored = versioned_days([patient.pk], start, end).get(patient.pk, {})
-    return PatientDays(patient.disease, current, stored)
 
 
 def _alerts(patient: Patient) -> list[Alert]:

@@ -1,21 +1,28 @@
-"""Scores of one patient from their stored diary days, under the mixed-version rule.
+"""Scores of one patient: the stored 7-day DDS, and the other windows the clinician pages need.
 
-``diary.selectors`` reads the days (one query for any number of patients) and scores 7-day
-series; this module adds the other windows the clinician pages need, with the same rule: a
-window is scored with the version ``scoring.window_version`` names, and older entries are read
-under that version (``scoring.read_under``).
+The 7-day DDS of each day comes from its one store (``diary.selectors.daily_dds``). Other
+windows (28 days, a period) are scored here from the stored days, with the same rule: the
+version ``scoring.window_version`` names, older entries read under it (``scoring.read_under``).
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
 import scoring
-from diary.instruments import instrument_version
-from diary.selectors import DayDDS, StoredDay, entry_versions, versioned_series
+from diary.instruments import current_instruments
+from diary.models import Patient
+from diary.selectors import (
+    WINDOW_SPAN,
+    DayDDS,
+    StoredDay,
+    daily_dds,
+    versioned_days,
+    window_instrument,
+)
 
 ONE_DAY = datetime.timedelta(days=1)
 Stored = Mapping[datetime.date, StoredDay]
@@ -23,23 +30,23 @@ Stored = Mapping[datetime.date, StoredDay]
 
 @dataclass(frozen=True)
 class PatientDays:
-    """One patient's stored days with what scoring them needs."""
+    """One patient's stored days and 7-day DDS over a range (see :func:`patient_days`)."""
 
     disease: str
     current: scoring.Instrument
     days: Stored
+    dds: Mapping[datetime.date, DayDDS]
 
     def series(self, start: datetime.date, end: datetime.date) -> list[DayDDS]:
-        """The 7-day DDS on each day of ``[start, end]`` (``days`` must reach ``start - 6``)."""
-        return versioned_series(self.disease, self.current, self.days, start, end)
+        """The 7-day DDS on each day of ``[start, end]``, inside the range read."""
+        return [self.dds[start + ONE_DAY * n] for n in range((end - start).days + 1)]
 
     def dds_on(self, day: datetime.date) -> DayDDS:
-        return self.series(day, day)[0]
+        return self.dds[day]
 
     def governing(self, start: datetime.date, end: datetime.date) -> scoring.Instrument:
         """The instrument that scores the window ``[start, end]``."""
-        version = scoring.window_version(entry_versions(self.days), start, end)
-        return self.current if version is None else instrument_version(self.disease, version)
+        return window_instrument(self.disease, self.current, self.days, start, end)
 
     def projected(
         self, instrument: scoring.Instrument, start: datetime.date, end: datetime.date
@@ -93,6 +100,26 @@ class Completeness:
     @property
     def percent(self) -> int:
         return round(100 * self.days / self.total) if self.total else 0
+
+
+def patient_days(
+    patients: Sequence[Patient], start: datetime.date, end: datetime.date
+) -> dict[int, PatientDays]:
+    """Each patient's stored days of ``[start - 6, end]`` and 7-day DDS of ``[start, end]``,
+    in three queries."""
+    current = current_instruments(patients)
+    ids = [p.pk for p in patients]
+    stored = versioned_days(ids, start - WINDOW_SPAN, end)
+    series = daily_dds(patients, current, start, end)
+    return {
+        p.pk: PatientDays(
+            p.disease,
+            current[p.pk],
+            stored.get(p.pk, {}),
+            {dds.date: dds for dds in series[p.pk]},
+        )
+        for p in patients
+    }
 
 
 def completeness(days: PatientDays, start: datetime.date, end: datetime.date) -> Completeness:
