@@ -58,9 +58,10 @@ def record_changed_days(patient: Patient, days: Iterable[datetime.date]) -> None
     )
 
 
-def rebuild(patient_ids: Sequence[int] | None = None) -> int:
-    """Rewrite every row of ``patient_ids`` (every patient when None) from their whole diary,
-    in batches of ``REBUILD_BATCH`` patients, each in one transaction; the rows written."""
+def rebuild(patient_ids: Sequence[int] | None = None, since: datetime.date | None = None) -> int:
+    """Rewrite the rows of ``patient_ids`` (every patient when None) from their diary: all of
+    them, or those dated ``since`` or later. In batches of ``REBUILD_BATCH`` patients, each in
+    one transaction; returns the rows written."""
     patients = Patient.objects.order_by("pk")
     if patient_ids is not None:
         patients = patients.filter(pk__in=list(patient_ids))
@@ -68,30 +69,42 @@ def rebuild(patient_ids: Sequence[int] | None = None) -> int:
     written = 0
     for start in range(0, len(ids), REBUILD_BATCH):
         with transaction.atomic():
-            written += _rebuild_batch(ids[start : start + REBUILD_BATCH])
+            written += _rebuild_batch(ids[start : start + REBUILD_BATCH], since)
     return written
 
 
-def _rebuild_batch(ids: list[int]) -> int:
+def _rebuild_batch(ids: list[int], since: datetime.date | None) -> int:
     diseases = _lock(ids)
-    spans = {
-        pk: (first, last)
-        for pk, first, last in DiaryEntry.objects.filter(patient_id__in=ids)
+    old = DailyScore.objects.filter(patient_id__in=ids)
+    if since is not None:
+        old = old.filter(date__gte=since)
+    old.delete()
+    spans = {}
+    for pk, (first, last) in _entry_spans(ids).items():
+        start = first if since is None else max(first, since)
+        if start <= last + WINDOW_SPAN:
+            spans[pk] = (start, last + WINDOW_SPAN)
+    if not spans:
+        return 0
+    first = min(start for start, _ in spans.values()) - WINDOW_SPAN
+    stored = versioned_days(list(spans), first, max(end for _, end in spans.values()))
+    rows = []
+    for pk, (start, end) in spans.items():
+        rows += _rows(pk, diseases[pk], stored.get(pk, {}), start, end)
+    DailyScore.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+def _entry_spans(ids: list[int]) -> dict[int, tuple[datetime.date, datetime.date]]:
+    """Each patient's first and last diary day with an entry."""
+    rows = (
+        DiaryEntry.objects.filter(patient_id__in=ids)
         .values("patient_id")
         .annotate(first=Min("date"), last=Max("date"))
         .values_list("patient_id", "first", "last")
         .order_by()
-    }
-    DailyScore.objects.filter(patient_id__in=ids).delete()
-    if not spans:
-        return 0
-    first = min(span[0] for span in spans.values())
-    stored = versioned_days(list(spans), first, max(span[1] for span in spans.values()))
-    rows = []
-    for pk, (start, end) in spans.items():
-        rows += _rows(pk, diseases[pk], stored.get(pk, {}), start, end + WINDOW_SPAN)
-    DailyScore.objects.bulk_create(rows, batch_size=5000)
-    return len(rows)
+    )
+    return {pk: (first, last) for pk, first, last in rows}
 
 
 def _rows(

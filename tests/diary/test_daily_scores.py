@@ -261,3 +261,16 @@ def test_entries_of_neighbouring_days_sent_at_once_all_count(cast, postgres):
     assert stored(cast.patient.pk) == rebuilt(cast.patient.pk)
     full_weeks = DailyScore.objects.filter(patient=cast.patient, observed=35)
     assert full_weeks.count() == 4  # the windows ending on the four newest days
+
+
+def test_a_rebuild_since_a_day_rewrites_the_rows_from_that_day_on(cast):
+    today = DayRules.for_patient(cast.patient).offered_day(NOW)
+    for offset in range(10):
+        _submit(cast, cast.patient, today - datetime.timedelta(days=offset), [1] * 8, "paper")
+    expected = stored(cast.patient.pk)
+    since = today - datetime.timedelta(days=3)
+    DailyScore.objects.filter(patient=cast.patient).update(observed=0)
+    assert daily_scores.rebuild([cast.patient.pk], since=since) == 10  # since .. today + 6
+    rows = stored(cast.patient.pk)
+    assert [r for r in rows if r[0] >= since] == [r for r in expected if r[0] >= since]
+    assert {r[5] for r in rows if r[0] < since} == {0}  # earlier rows left as they were
