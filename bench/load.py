@@ -161,9 +161,16 @@ def prepare(night: datetime.date, data_path: Path) -> None:
         )
         cursor.execute("DROP TABLE IF EXISTS bench_floor")
     from bench.floor import CREATE
+    from diary.daily_scores import rebuild
 
     with connection.cursor() as cursor:
         cursor.execute(CREATE)
+    started = time.monotonic()
+    rebuild(since=night + datetime.timedelta(days=1))  # the windows of the days removed
+    print(
+        f"Daily scores from {night + datetime.timedelta(days=1)} rewritten in "
+        f"{time.monotonic() - started:.1f} s"
+    )
     clinicians = _clinicians()
     write_data(night, data_path, clinicians)
 
