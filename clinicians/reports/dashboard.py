@@ -1,8 +1,9 @@
 """The clinic dashboard: one row per patient, the patients who need attention first.
 
 Whatever the number of patients, the rows cost a fixed number of queries: the clinics, the
-patients, their stored 7-day DDS of the last 28 days (``DailyScore``), their entry days of the
-last 14, their current instruments, their unresolved alerts and their next appointments.
+patients, their stored 7-day DDS (``DailyScore``: the day's, and the values of the last 28
+days), their entry days of the last 14, their current instruments, their unresolved alerts and
+their next appointments.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from diary.access import patients_for
 from diary.days import DayRules
 from diary.instruments import current_instruments
 from diary.models import DiaryEntry, Patient
-from diary.selectors import DayDDS, daily_dds
+from diary.selectors import DayDDS, daily_dds, daily_values
 
 SPARK_DAYS = 28
 SPARK_SPAN = datetime.timedelta(days=SPARK_DAYS - 1)
@@ -161,17 +162,18 @@ def _rows(
 
 
 def row_scores(patients: list[Patient], days: dict[int, datetime.date]) -> dict[int, _Scores]:
-    """Each patient's row scores on ``days[patient.pk]``: the stored 7-day DDS of the last
-    28 days, and the days with an entry of the last 14."""
+    """Each patient's row scores on ``days[patient.pk]``: the stored 7-day DDS of that day,
+    its value on each of the last 28 days, and the days with an entry of the last 14."""
     first, last = min(days.values()), max(days.values())
-    series = daily_dds(patients, current_instruments(patients), first - SPARK_SPAN, last)
-    entered = _entry_days([p.pk for p in patients], first - COMPLETENESS_SPAN, last)
+    ids = [p.pk for p in patients]
+    latest = daily_dds(patients, current_instruments(patients), first, last)
+    values = daily_values(ids, first - SPARK_SPAN, last)
+    entered = _entry_days(ids, first - COMPLETENESS_SPAN, last)
     result = {}
-    for patient in patients:
-        day = days[patient.pk]
-        end = (day - first).days + SPARK_DAYS
-        spark = series[patient.pk][end - SPARK_DAYS : end]
-        result[patient.pk] = _row_scores(spark, entered[patient.pk], day)
+    for pk in ids:
+        offset = (days[pk] - first).days
+        spark = values[pk][offset : offset + SPARK_DAYS]
+        result[pk] = _row_scores(latest[pk][offset], spark, entered[pk], days[pk])
     return result
 
 
@@ -186,19 +188,16 @@ class _Scores:
     completeness: Completeness
 
 
-def _row_scores(spark: list[DayDDS], entered: set[datetime.date], day: datetime.date) -> _Scores:
-    today, week_ago = spark[-1], spark[-1 - CHANGE_DAYS]
-    change = (
-        None
-        if today.score.value is None or week_ago.score.value is None
-        else today.score.value - week_ago.score.value
-    )
+def _row_scores(
+    today: DayDDS, spark: list[Fraction | None], entered: set[datetime.date], day: datetime.date
+) -> _Scores:
+    now, week_ago = spark[-1], spark[-1 - CHANGE_DAYS]
     recent = sum(1 for d in entered if day - COMPLETENESS_SPAN <= d <= day)
     return _Scores(
         score=today.score,
         instrument=today.instrument,
-        change=change,
-        spark=[d.score.value for d in spark],
+        change=None if now is None or week_ago is None else now - week_ago,
+        spark=spark,
         completeness=Completeness(recent, COMPLETENESS_DAYS),
     )
 
