@@ -56,6 +56,7 @@ os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")  # the page floors run reque
 os.environ.setdefault("HTTPS", "0")
 
 REDIS_URL = os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/14")
+TOKEN_NAME = "bench/load.py"  # the device name of the carers' API tokens
 
 
 @dataclass(frozen=True)
@@ -154,11 +155,6 @@ def prepare(night: datetime.date, data_path: Path) -> None:
         )
         cursor.execute("DELETE FROM diary_diaryentry WHERE date > %s", [night])
         cursor.execute("SET session_replication_role = origin")
-        cursor.execute(
-            "INSERT INTO authtoken_token (key, user_id, created)"
-            " SELECT md5('load-' || c.carer_id) || left(md5('token-' || c.carer_id), 8),"
-            " c.carer_id, now() FROM diary_carerlink c ON CONFLICT DO NOTHING"
-        )
         cursor.execute("DROP TABLE IF EXISTS bench_floor")
     from bench.floor import CREATE
     from diary.daily_scores import rebuild
@@ -172,20 +168,41 @@ def prepare(night: datetime.date, data_path: Path) -> None:
         f"{time.monotonic() - started:.1f} s"
     )
     clinicians = _clinicians()
-    write_data(night, data_path, clinicians)
+    write_data(night, data_path, clinicians, _issue_tokens())
+
+
+def _issue_tokens() -> dict[int, str]:
+    """A new API token for each carer, as the token endpoint issues them, by patient id
+    (the keys are not stored, so earlier runs' tokens are ended)."""
+    from django.db import transaction
+
+    from diary.models import ApiToken, CarerLink
+    from diary.tokens import issue_token
+
+    by_carer: dict[int, str] = {}
+    with transaction.atomic():
+        ApiToken.objects.filter(name=TOKEN_NAME).delete()
+        for link in CarerLink.objects.select_related("carer").order_by("carer_id"):
+            if link.carer_id not in by_carer:
+                _, by_carer[link.carer_id] = issue_token(
+                    user=link.carer, name=TOKEN_NAME, verified=False
+                )
+        links = CarerLink.objects.values_list("patient_id", "carer_id")
+        return {patient: by_carer[carer] for patient, carer in links}
 
 
 def write_data(
     night: datetime.date,
     path: Path,
     clinicians: list[dict[str, object]],
+    tokens: dict[int, str],
     evening_reserve: int = 0,
 ) -> None:
     """What locust needs, with the days each carer already sent in an earlier phase, and how
     many free evenings a submission-only phase must leave to the evening phase."""
     data = {
         "first_free_day": free_from(night).isoformat(),
-        "carers": _carers(free_from(night)),
+        "carers": _carers(free_from(night), tokens),
         "clinicians": clinicians,
         "session_cookie": _session_cookie_name(),
         "evening_reserve": evening_reserve,
@@ -193,22 +210,21 @@ def write_data(
     path.write_text(json.dumps(data))
 
 
-def _carers(first_free: datetime.date) -> list[dict[str, object]]:
+def _carers(first_free: datetime.date, tokens: dict[int, str]) -> list[dict[str, object]]:
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT c.patient_id, t.key, p.time_zone, p.disease, coalesce((SELECT"
+            "SELECT c.patient_id, p.time_zone, p.disease, coalesce((SELECT"
             " array_agg(e.date::text) FROM diary_diaryentry e WHERE e.patient_id = p.id AND"
             " e.date >= %s), '{}') FROM diary_carerlink c"
-            " JOIN authtoken_token t ON t.user_id = c.carer_id"
             " JOIN diary_patient p ON p.id = c.patient_id ORDER BY c.patient_id",
             [first_free],
         )
         return [
-            {"patient": pk, "token": key, "zone": zone, "items": nightly.ITEMS[disease],
+            {"patient": pk, "token": tokens[pk], "zone": zone, "items": nightly.ITEMS[disease],
              "used": used}
-            for pk, key, zone, disease, used in cursor.fetchall()
+            for pk, zone, disease, used in cursor.fetchall()
         ]  # fmt: skip
 
 
@@ -216,7 +232,7 @@ def _clinicians() -> list[dict[str, object]]:
     """One signed-in session per clinician, with a verified second factor when it is on."""
     from django.db import connection
 
-    from clinicians.models import ClinicMembership
+    from diary.clinics import ClinicMembership
 
     clinicians = []
     for membership in ClinicMembership.objects.select_related("user").order_by("pk"):
@@ -548,14 +564,16 @@ def main() -> int:
         users = 20 if args.smoke else 25
         phases.append(("evening", users, args.seconds or (30 if args.smoke else 120),
                        ["CarerUser", "ClinicianUser"]))  # fmt: skip
-        clinicians = json.loads(data.read_text())["clinicians"]
+        prepared = json.loads(data.read_text())
+        clinicians = prepared["clinicians"]
+        tokens = {carer["patient"]: carer["token"] for carer in prepared["carers"]}
         # An evening carer waits at least 0.5 s between diaries: this many at most, which the
         # submission-only phases leave free (on a fast machine they would otherwise take
         # every evening there is, and the evening phase would have no carer left to submit).
         _, evening_users, evening_seconds, _ = phases[-1]
         reserve = evening_users * evening_seconds * 2
         for tag, count, seconds, classes in phases:
-            write_data(night, data, clinicians, reserve)
+            write_data(night, data, clinicians, tokens, reserve)
             rows, result = run_locust(stack, count, seconds, classes, work, data, tag)
             print_figures(f"{tag}: {count} users, {seconds} s ({', '.join(classes)})", rows)
             figures[tag], _ = {f.name: f for f in rows}, results.append(result)

@@ -146,13 +146,17 @@ def build(
         ),
         (
             "patients",
-            "INSERT INTO diary_patient (id, clinic_id, reference, display_name, date_of_birth,"
+            "INSERT INTO diary_patient (id, clinic_id, reference, birth_year,"
             " disease, time_zone, is_active, created_at)"
-            " SELECT n, c.id, c.reference_prefix || '-' || lpad(n::text, 5, '0'),"
-            " 'Bench patient ' || n, date '2015-01-01',"
+            " SELECT n, c.id, c.reference_prefix || '-' || lpad(n::text, 5, '0'), 2015,"
             " (ARRAY['CANDLE', 'SAVI', 'AGS', 'OTHER'])[n %% 4 + 1], c.time_zone, true,"
             " %(joined)s FROM generate_series(1, %(patients)s) AS n"
             " JOIN clinicians_clinic c ON c.id = (n - 1) %% %(clinics)s + 1",
+        ),
+        (
+            "identities",
+            "INSERT INTO diary_patientidentity (patient_id, display_name, date_of_birth)"
+            " SELECT id, 'Bench patient ' || id, date '2015-01-01' FROM diary_patient",
         ),
         (
             "carer links",

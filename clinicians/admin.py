@@ -4,8 +4,6 @@ from simple_history.admin import SimpleHistoryAdmin
 from clinicians.models import (
     Alert,
     Appointment,
-    Clinic,
-    ClinicMembership,
     EmailClaim,
     Measurement,
     NightRun,
@@ -15,6 +13,7 @@ from clinicians.models import (
     StudyPeriod,
     TreatmentCourse,
 )
+from diary.clinics import Clinic, ClinicMembership
 
 
 @admin.register(Clinic)

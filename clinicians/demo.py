@@ -19,9 +19,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from clinicians.models import Clinic, ClinicMembership
 from diary.audit import ROLE_SYSTEM, audit_context
-from diary.models import CarerLink, Patient, Source
+from diary.clinics import Clinic, ClinicMembership
+from diary.models import CarerLink, Patient, PatientIdentity, Source
 from diary.services import Submission, correct_entry, submit_entry
 
 DEMO_DAYS = 182
@@ -324,16 +324,19 @@ def _superuser(account: DemoAccount) -> Any:
 
 
 def _patient(spec: DemoPatient, clinic: Clinic) -> Patient:
-    patient, _ = Patient.objects.get_or_create(
+    patient, created = Patient.objects.get_or_create(
         reference=spec.reference,
         defaults={
             "clinic": clinic,
-            "display_name": spec.name,
-            "date_of_birth": spec.born,
+            "birth_year": spec.born.year,
             "disease": spec.disease,
             "time_zone": spec.time_zone,
         },
     )
+    if created:
+        PatientIdentity.objects.create(
+            patient=patient, display_name=spec.name, date_of_birth=spec.born
+        )
     return patient
 
 

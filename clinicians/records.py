@@ -11,6 +11,7 @@ clinical values: who, which patient, which page or export, when.
 """
 
 from decimal import Decimal
+from fractions import Fraction
 
 from django.conf import settings
 from django.db import models
@@ -157,7 +158,8 @@ class SteroidDose(models.Model):
         return f"{self.drug} {self.mg_per_day} mg/day from {self.from_date.isoformat()}"
 
     @property
-    def prednisone_mg_per_day(self) -> Decimal:
+    def prednisone_mg_per_day(self) -> Fraction:
+        """The exact prednisone-equivalent mg/day (templates show it with ``prednisone_mg``)."""
         return scoring.prednisone_equivalent(self.drug, self.mg_per_day)
 
 

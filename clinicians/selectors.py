@@ -11,8 +11,9 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from clinicians.models import Alert, ClinicMembership
+from clinicians.models import Alert
 from diary.access import patients_for
+from diary.clinics import ClinicMembership
 
 
 def alerts_for(user: Any) -> QuerySet[Alert]:

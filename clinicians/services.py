@@ -68,4 +68,4 @@ def _acknowledge(alert: Alert, user: Any, note: str, now: datetime.datetime) -> 
 
 def _audit(alert: Alert, user: Any, action: str, note: str) -> Any:
     role = role_for(user, alert.patient)
-    return audit_context(user=user, role=role, reason=note or action, origin=f"service:{action}")
+    return audit_context(user=user, role=role, reason=note or action)

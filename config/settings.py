@@ -87,7 +87,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    # Only for the history of migration diary/0005 (VerifiedToken); no DRF token is read.
     "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
@@ -191,6 +193,9 @@ CARER_SESSION_DAYS = env_int("CARER_SESSION_DAYS", 30)
 # Clinic staff: signed out after this many idle minutes, and this many hours after sign-in.
 STAFF_SESSION_IDLE_MINUTES = env_int("STAFF_SESSION_IDLE_MINUTES", 30)
 STAFF_SESSION_MAX_HOURS = env_int("STAFF_SESSION_MAX_HOURS", 12)
+# An API token ends this many days after it was issued; a two-factor one after
+# STAFF_SESSION_MAX_HOURS (docs/security.md, "API tokens").
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
 SESSION_COOKIE_AGE = STAFF_SESSION_MAX_HOURS * 3600
 # A clinic's emailed invitation for a carer works this many days, once.
 CARER_INVITATION_DAYS = env_int("CARER_INVITATION_DAYS", 7)
@@ -292,6 +297,16 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "diary.api.problems.exception_handler",
+}
+# django-rest-knox: one token per device, stored as a digest (docs/security.md, "API tokens").
+KNOX_TOKEN_MODEL = "diary.ApiToken"  # noqa: S105 (a model name, not a secret)
+# knox's own migrations create its default token table even when the model is swapped for
+# ours (jazzband/django-rest-knox#196); an unused table would only block deleting users.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(days=API_TOKEN_DAYS),
+    # The header scheme clients already send: "Authorization: Token <key>".
+    "AUTH_HEADER_PREFIX": "Token",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "IFN Diary API",

@@ -11,13 +11,10 @@ exist (``Http404``), so existence is never revealed.
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.db import router
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from diary.audit import ROLE_CARER, ROLE_CLINIC_ADMIN, ROLE_CLINICIAN
-from diary.compiled import CompiledQuery
 from diary.instruments import CURRENT_VERSION, current_version_annotation
 from diary.models import CarerLink, DiaryEntry, Patient
 
@@ -28,7 +25,9 @@ def patients_for(user: Any) -> QuerySet[Patient]:
         return Patient.objects.none()
     linked = CarerLink.objects.filter(carer_id=user.pk).values("patient_id")
     clinics = user.clinic_memberships.values("clinic_id")
-    return Patient.objects.filter(Q(pk__in=linked, is_active=True) | Q(clinic_id__in=clinics))
+    return Patient.objects.filter(
+        Q(pk__in=linked, is_active=True) | Q(clinic_id__in=clinics)
+    ).select_related("identity")  # the name shown with every patient
 
 
 def patient_for(user: Any, patient_id: Any) -> Patient:
@@ -41,17 +40,17 @@ def patient_for(user: Any, patient_id: Any) -> Patient:
     pk = _as_id(patient_id)
     if user is None or not user.is_authenticated or not user.is_active:
         raise Http404("No such patient.")
-    patient = _PATIENT_IN_SCOPE.first(router.db_for_read(Patient), user_id=user.pk, patient_id=pk)
-    if patient is None:
-        raise Http404("No such patient.")
+    try:
+        patient = _patient_in_scope(user, pk).get()  # get(): no ORDER BY to build or run
+    except Patient.DoesNotExist:
+        raise Http404("No such patient.") from None
     role = _role(patient._membership_role, patient.is_active and patient._linked)  # type: ignore[attr-defined]
     patient._scope_role = (user.pk, role)  # type: ignore[attr-defined]
     return patient
 
 
-def _patient_in_scope(user_id: int, patient_id: int) -> QuerySet[Patient]:
+def _patient_in_scope(user: Any, patient_id: int) -> QuerySet[Patient]:
     """``patients_for``'s patient ``patient_id``, with the role and instrument facts."""
-    user = get_user_model()(pk=user_id)  # only its id is read
     return (
         patients_for(user)
         .select_related("clinic")
@@ -64,12 +63,6 @@ def _patient_in_scope(user_id: int, patient_id: int) -> QuerySet[Patient]:
         )
         .filter(pk=patient_id)
     )
-
-
-# Every request that names a patient runs this query: compiled once per thread (diary.compiled).
-_PATIENT_IN_SCOPE = CompiledQuery(
-    _patient_in_scope, user_id=-7_300_000_001, patient_id=-7_300_000_002
-)
 
 
 def entry_for(user: Any, entry_id: Any) -> DiaryEntry:

@@ -8,16 +8,19 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
+from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
 from diary import daily_scores
 from diary.models import (
+    ApiToken,
     CarerLink,
     DiaryEntry,
     EntryVersion,
     InstrumentDefinition,
     ItemScore,
     Patient,
+    PatientIdentity,
     User,
 )
 
@@ -35,11 +38,19 @@ class IFNUserAdmin(UserAdmin):
     fieldsets = (*UserAdmin.fieldsets, ("Preferences", {"fields": ("language",)}))
 
 
+class PatientIdentityInline(admin.StackedInline):
+    # Its history keeps who, when and which fields, not the values (diary.audit.history).
+    model = PatientIdentity
+    can_delete = False  # erasure is the clinic admin's data-rights page
+
+
 @admin.register(Patient)
 class PatientAdmin(SimpleHistoryAdmin):
     list_display = ("reference", "clinic", "disease", "time_zone", "is_active")
     list_filter = ("clinic", "disease", "is_active")
     search_fields = ("reference",)
+    readonly_fields = ("erased_at",)
+    inlines = [PatientIdentityInline]
 
     def save_model(self, request: HttpRequest, obj: Patient, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
@@ -88,3 +99,23 @@ class DiaryEntryAdmin(ReadOnlyAdmin):
 class EntryVersionAdmin(ReadOnlyAdmin):
     list_display = ("entry", "number", "entered_by", "entered_by_role", "source", "received_at")
     inlines = [ItemScoreInline]
+
+
+# DRF's token app stays installed only for migration history; its tokens are never read.
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Site admins may end a token (delete); tokens are issued only by the token endpoint."""
+
+    list_display = ("user", "name", "created", "last_used_at", "expiry")
+    fields = ("user", "name", "created", "last_used_at", "expiry", "verified_at")
+    readonly_fields = fields
+    search_fields = ("user__username",)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -5,7 +5,12 @@ model, written on every save and delete, from a view, the admin, a shell or a co
 module supplies what the library does not know by itself: the acting user and role outside a
 request, the origin of the change, and the reason. Services wrap their writes in
 ``audit_context``; anything that writes without it (the admin, a management command) is still
-recorded, with the request's user or the command name as origin.
+recorded, with the request's user.
+
+The origin is set in one place, ``_default_origin``: inside a request it is the page or API
+operation the request resolved to (``page:clinic:admin_patient_edit``, ``api:alert-acknowledge``),
+in a management command ``command:<name>``; only work no person started says ``system``. A
+caller passes ``origin`` only for such work (``nightly``, ``command:seed_demo``).
 
 Diary entries, their versions and item scores are append-only by design and carry their own
 who/when/why columns; on PostgreSQL a trigger refuses UPDATE and DELETE on them and on every
@@ -15,7 +20,7 @@ history table (see ``protect_tables``).
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -30,6 +35,8 @@ ROLE_CLINICIAN = "clinician"
 ROLE_CLINIC_ADMIN = "clinic_admin"
 ROLE_SITE_ADMIN = "site_admin"
 ROLE_SYSTEM = "system"
+ORIGIN_SYSTEM = "system"
+ORIGIN_MAX_LENGTH = 60
 
 
 @dataclass(frozen=True)
@@ -61,18 +68,38 @@ def current() -> AuditContext | None:
 
 
 def _default_origin() -> str:
-    # A management command is the only way to write outside a request or a service context.
+    request = getattr(HistoricalRecords.context, "request", None)
+    if request is not None:
+        return _request_origin(request)
+    # Outside a request, a person writes only through a management command.
     argv = sys.argv
     if len(argv) >= 2 and argv[0].endswith("manage.py"):
         return f"command:{argv[1]}"
-    return "system"
+    return ORIGIN_SYSTEM
+
+
+def _request_origin(request: Any) -> str:
+    """The page or API operation ``request`` resolved to, as the audit trail names it.
+
+    ``page:<url name>`` or ``api:<url name>``: the names the URL configuration gives each page
+    and API operation. The Django admin (a generic model editor) and a request not resolved
+    to a view keep ``web:<path>``, which names the model and object.
+    """
+    from diary.security import API_PREFIX  # not at import: models import this module
+
+    match = getattr(request, "resolver_match", None)
+    if match is None or not match.url_name or "admin" in match.namespaces:
+        return f"web:{request.path[:50]}"
+    if request.path.startswith(API_PREFIX):
+        return f"api:{match.url_name.removeprefix('api-')}"[:ORIGIN_MAX_LENGTH]
+    return f"page:{match.view_name}"[:ORIGIN_MAX_LENGTH]
 
 
 class AuditFields(models.Model):
     """Columns added to every history table next to simple-history's own."""
 
     history_role = models.CharField(max_length=20, blank=True)
-    history_origin = models.CharField(max_length=60, blank=True)
+    history_origin = models.CharField(max_length=ORIGIN_MAX_LENGTH, blank=True)
 
     class Meta:
         abstract = True
@@ -93,13 +120,32 @@ def _history_user(instance: Any, request: Any = None, **kwargs: Any) -> Any:
     return None
 
 
-def history() -> HistoricalRecords:
-    """The ``HistoricalRecords`` field every tracked clinical model uses."""
+class UnrecordedValues(models.Model):
+    """For a model whose values must not be kept: which of them a change touched.
+
+    The tracked model names them with ``changed_fields()`` and ``remember_saved()``.
+    """
+
+    history_changed_fields = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+def history(*, unrecorded: Sequence[str] = (), table_name: str | None = None) -> HistoricalRecords:
+    """The ``HistoricalRecords`` field every tracked model uses.
+
+    Fields named in ``unrecorded`` (direct identifiers) are left out of the history table: a
+    row then says who changed them, when and why, and which ones (``history_changed_fields``),
+    but not the values, so that erasing the live row erases them everywhere. ``table_name``
+    keeps a model's history table where it was when the model moved between apps.
+    """
     return HistoricalRecords(
-        bases=[AuditFields],
+        table_name=table_name,
+        bases=[AuditFields, UnrecordedValues] if unrecorded else [AuditFields],
         get_user=_history_user,
         history_change_reason_field=models.TextField(null=True),
-        excluded_fields=["password"],
+        excluded_fields=["password", *unrecorded],
     )
 
 
@@ -116,14 +162,25 @@ def _fill_audit_fields(sender: Any, instance: Any, history_instance: Any, **kwar
         user = getattr(request, "user", None)
         is_admin = bool(user and user.is_authenticated and user.is_superuser)
         history_instance.history_role = ROLE_SITE_ADMIN if is_admin else ""
-        history_instance.history_origin = f"web:{request.path[:50]}"
     else:
         history_instance.history_role = ROLE_SYSTEM
-        history_instance.history_origin = _default_origin()
+    history_instance.history_origin = _default_origin()
+
+
+def _name_unrecorded_changes(
+    sender: Any, instance: Any, history_instance: Any, **kwargs: Any
+) -> None:
+    if isinstance(history_instance, UnrecordedValues):
+        changed = [] if history_instance.history_type == "-" else instance.changed_fields()
+        history_instance.history_changed_fields = " ".join(changed)
+        instance.remember_saved()  # the next save of this instance compares with this one
 
 
 def connect() -> None:
     pre_create_historical_record.connect(_fill_audit_fields, dispatch_uid="diary.audit.fill")
+    pre_create_historical_record.connect(
+        _name_unrecorded_changes, dispatch_uid="diary.audit.unrecorded"
+    )
 
 
 def protect_tables_sql(*tables: str) -> tuple[str, str]:

@@ -14,7 +14,7 @@ from django.db.models import Prefetch
 
 import scoring
 from diary.days import DayRules
-from diary.instruments import current_instrument, instrument_version
+from diary.instruments import current_instrument, instrument_versions
 from diary.models import DiaryEntry, EntryVersion, ItemScore, Patient
 from diary.selectors import WINDOW_SPAN, daily_dds, latest_versions, versioned_days
 
@@ -84,12 +84,11 @@ def trend(patient: Patient, end: datetime.date, days: int = WEEK_DAYS) -> Trend:
     stored = versioned_days([patient.pk], start - WINDOW_SPAN, end).get(patient.pk, {})
     series = daily_dds([patient], {patient.pk: instrument}, start, end)[patient.pk]
     diary = {day: dict(day_scores.scores) for day, day_scores in stored.items()}
+    shown = {day: day_scores for day, day_scores in stored.items() if start <= day <= end}
+    own = instrument_versions((patient.disease, s.instrument_version) for s in shown.values())
     daily = {
-        day: scoring.daily_score(
-            instrument_version(patient.disease, day_scores.instrument_version), day_scores.scores
-        )
-        for day, day_scores in stored.items()
-        if start <= day <= end
+        day: scoring.daily_score(own[patient.disease, s.instrument_version], s.scores)
+        for day, s in shown.items()
     }
     return Trend(instrument, [d.score for d in series], diary, daily)
 

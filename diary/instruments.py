@@ -1,10 +1,9 @@
 """Which diary instrument (and version) applies: built-in versions from ``scoring``, clinic
-overrides from ``InstrumentDefinition`` rows. Versions are immutable, so lookups are cached."""
+overrides from ``InstrumentDefinition`` rows, read by query each time they are needed."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
 from typing import Any
 
 from django.db.models import OuterRef, Subquery
@@ -58,13 +57,31 @@ def _instrument(disease: str, clinic_version: int | None) -> scoring.Instrument:
     return instrument_version(disease, clinic_version)
 
 
-@lru_cache(maxsize=256)
 def instrument_version(disease: str, version: int) -> scoring.Instrument:
     """The instrument ``disease`` at ``version``, built-in or clinic-defined."""
-    try:
-        return scoring.instrument_for(disease, version)
-    except ValueError:
-        row = InstrumentDefinition.objects.filter(disease=disease, version=version).first()
-        if row is None:
-            raise
-        return scoring.Instrument.from_dict(row.definition)
+    return instrument_versions([(disease, version)])[disease, version]
+
+
+def instrument_versions(
+    keys: Iterable[tuple[str, int]],
+) -> dict[tuple[str, int], scoring.Instrument]:
+    """The instrument of each (disease, version), with the clinic-defined ones in one query:
+    what a loop over many entries looks its instruments up in."""
+    found: dict[tuple[str, int], scoring.Instrument] = {}
+    defined = set()
+    for disease, version in set(keys):
+        try:
+            found[disease, version] = scoring.instrument_for(disease, version)
+        except ValueError:
+            defined.add((disease, version))
+    if defined:
+        rows = InstrumentDefinition.objects.filter(
+            disease__in={d for d, _ in defined}, version__in={v for _, v in defined}
+        ).values_list("disease", "version", "definition")
+        for disease, version, definition in rows:
+            if (disease, version) in defined:
+                found[disease, version] = scoring.Instrument.from_dict(definition)
+    missing = defined - set(found)
+    if missing:
+        raise ValueError(f"No instrument version {sorted(missing)}.")
+    return found

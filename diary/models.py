@@ -7,21 +7,25 @@ scores within 0–4 and one idempotency key per patient.
 """
 
 import datetime
-import zoneinfo
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length, Now
 from django.utils.crypto import salted_hmac
+from knox.models import AbstractAuthToken
 
 from diary.audit import history
+from diary.clinics import Clinic, validate_time_zone
 
 models.CharField.register_lookup(Length)
 models.TextField.register_lookup(Length)
 
 NOTES_MAX_LENGTH = 2000
+ERASED_PREFIX = "Erased patient"
+# The patient's direct identifiers: in ``PatientIdentity`` only, and never in any history.
+IDENTITY_FIELDS = ("display_name", "date_of_birth")
 
 
 class Disease(models.TextChoices):
@@ -54,11 +58,6 @@ class Timeliness(models.TextChoices):
     TRANSCRIBED = "transcribed", "Transcribed from paper"
 
 
-def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"{value!r} is not an IANA time zone.")
-
-
 class User(AbstractUser):
     """Anyone who signs in: carers, clinicians and clinic admins (roles come from links)."""
 
@@ -81,30 +80,46 @@ class User(AbstractUser):
         ).hexdigest()
 
 
-class VerifiedToken(models.Model):
-    """An API token issued after a two-factor check; staff tokens without one are refused."""
+class ApiToken(AbstractAuthToken):
+    """One device's API token (django-rest-knox keeps only a digest of the key).
 
-    token = models.OneToOneField(
-        "authtoken.Token", on_delete=models.CASCADE, primary_key=True, related_name="verified"
+    It ends at ``expiry``, when its owner ends it (API sign-out, the account page), and when
+    ``auth_stamp`` no longer matches the user's session auth hash: a new password or a page
+    sign-out changes that hash, which ends the user's sessions and tokens alike.
+    """
+
+    name = models.CharField(max_length=64, help_text="The device or app, as its owner named it.")
+    last_used_at = models.DateTimeField(help_text="Issued, or last sent with a request.")
+    verified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the two-factor check it was issued after passed."
     )
-    verified_at = models.DateTimeField()
+    auth_stamp = models.CharField(
+        max_length=128, help_text="The user's session auth hash when the token was issued."
+    )
+
+    class Meta:
+        ordering = ["-created"]
 
     def __str__(self) -> str:
-        return f"token of user {self.token.user_id} verified at {self.verified_at:%Y-%m-%d %H:%M}"
+        return f"API token of user {self.user_id} created {self.created:%Y-%m-%d %H:%M}"
 
 
 class Patient(models.Model):
-    clinic = models.ForeignKey(
-        "clinicians.Clinic", on_delete=models.PROTECT, related_name="patients"
-    )
+    """A patient's pseudonymous clinical record; the name and birthday are in ``identity``."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="patients")
     reference = models.CharField(
         max_length=20, unique=True, help_text="Pseudonymous reference, e.g. GOS-0012."
     )
-    display_name = models.CharField(max_length=120)
-    date_of_birth = models.DateField()
+    birth_year = models.PositiveSmallIntegerField(
+        help_text="Year of birth, kept after erasure so age-related clinical meaning survives."
+    )
     disease = models.CharField(max_length=10, choices=Disease.choices)
     time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
     is_active = models.BooleanField(default=True)
+    erased_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the patient's identity was erased."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = history()
@@ -119,6 +134,63 @@ class Patient(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def display_name(self) -> str:
+        identity = self.identity_or_none()
+        return f"{ERASED_PREFIX} {self.reference}" if identity is None else identity.display_name
+
+    @property
+    def date_of_birth(self) -> datetime.date:
+        """The date of birth; after erasure, 1 January of the birth year."""
+        identity = self.identity_or_none()
+        if identity is None:
+            return datetime.date(self.birth_year, 1, 1)
+        return identity.date_of_birth
+
+    def identity_or_none(self) -> "PatientIdentity | None":
+        try:
+            return self.identity
+        except PatientIdentity.DoesNotExist:
+            return None
+
+
+class PatientIdentity(models.Model):
+    """A patient's direct identifiers, outside the historied clinical tables.
+
+    Nothing else holds them, so erasure deletes this row and the identity is gone everywhere.
+    Its history (and, on PostgreSQL, the database journal) records who changed it, when, why
+    and which fields, never the values.
+    """
+
+    patient = models.OneToOneField(Patient, on_delete=models.CASCADE, related_name="identity")
+    display_name = models.CharField(max_length=120)
+    date_of_birth = models.DateField()
+
+    history = history(unrecorded=IDENTITY_FIELDS)
+
+    class Meta:
+        verbose_name_plural = "patient identities"
+
+    def __str__(self) -> str:
+        # Shown in the admin's change log: never the name.
+        return f"identity of patient {self.patient_id}"
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> "PatientIdentity":
+        identity = super().from_db(db, field_names, values)
+        # What the database held, so a save can name the fields it changes (Django's
+        # documented "customizing model loading" pattern).
+        identity.remember_saved()
+        return identity
+
+    def remember_saved(self) -> None:
+        self._saved = {name: getattr(self, name) for name in IDENTITY_FIELDS}
+
+    def changed_fields(self) -> list[str]:
+        """The identifiers that differ from the saved ones (all of them for a new row)."""
+        saved = getattr(self, "_saved", {})
+        return [name for name in IDENTITY_FIELDS if saved.get(name) != getattr(self, name)]
 
 
 class CarerLink(models.Model):
@@ -163,7 +235,7 @@ class InstrumentDefinition(models.Model):
     disease = models.CharField(max_length=10, choices=Disease.choices)
     version = models.PositiveIntegerField()
     clinic = models.ForeignKey(
-        "clinicians.Clinic", on_delete=models.PROTECT, related_name="instrument_definitions"
+        Clinic, on_delete=models.PROTECT, related_name="instrument_definitions"
     )
     definition = models.JSONField()
     created_at = models.DateTimeField(auto_now_add=True)

@@ -28,7 +28,6 @@ from diary.access import role_for
 from diary.audit import ROLE_CARER, ROLE_CLINIC_ADMIN, ROLE_CLINICIAN
 from diary.daily_scores import record_changed_days
 from diary.days import DayRules
-from diary.inserts import insert_entry
 from diary.instruments import current_instrument
 from diary.models import (
     NOTES_MAX_LENGTH,
@@ -101,25 +100,25 @@ def submit_entry(
         return replay
     # No lookups first: the database's unique constraints on (patient, day) and (patient,
     # key) decide, and only a refused insert reads what is already there (a replay or 409).
-    entry = DiaryEntry(patient=patient, date=submission.date, timeliness=timeliness, created_at=now)
-    version, scores = _new_version(
-        entry=entry,
-        number=1,
-        values=values,
-        instrument=instrument,
-        user=user,
-        role=role,
-        source=source,
-        captured_at=submission.captured_at,
-        received_at=now,
-        reason=reason,
-        idempotency_key=idempotency_key,
-        fingerprint=fingerprint,
-    )
     try:
         with transaction.atomic():
-            # One statement on PostgreSQL (``diary.inserts``): all three rows or none.
-            insert_entry(entry, version, scores)
+            entry = DiaryEntry.objects.create(
+                patient=patient, date=submission.date, timeliness=timeliness, created_at=now
+            )
+            version = _write_version(
+                entry=entry,
+                number=1,
+                values=values,
+                instrument=instrument,
+                user=user,
+                role=role,
+                source=source,
+                captured_at=submission.captured_at,
+                received_at=now,
+                reason=reason,
+                idempotency_key=idempotency_key,
+                fingerprint=fingerprint,
+            )
             record_changed_days(patient, [entry.date])
     except IntegrityError:
         # This key or this day is taken (a retry, a concurrent request, or another submission
@@ -132,7 +131,7 @@ def submit_entry(
         if existing is None:
             raise
         raise EntryExists(existing) from None
-    return SubmitResult(entry, _with_scores(version, scores), replayed=False)
+    return SubmitResult(entry, version, replayed=False)
 
 
 def correct_entry(
@@ -176,7 +175,7 @@ def correct_entry(
             # Lock the entry so two corrections at once get consecutive version numbers.
             DiaryEntry.objects.select_for_update().filter(pk=entry.pk).first()
             last = entry.versions.order_by("-number").values_list("number", flat=True).first()
-            version, scores = _new_version(
+            version = _write_version(
                 entry=entry,
                 number=(last or 0) + 1,
                 values=values,
@@ -190,8 +189,6 @@ def correct_entry(
                 idempotency_key=idempotency_key,
                 fingerprint=fingerprint,
             )
-            version.save(force_insert=True)
-            ItemScore.objects.bulk_create(scores)
             record_changed_days(patient, [entry.date])
     except IntegrityError:
         # A concurrent retry of the same correction won: answer with what it stored.
@@ -203,7 +200,7 @@ def correct_entry(
         if replay is None:
             raise
         return replay
-    return SubmitResult(entry, _with_scores(version, scores), replayed=False)
+    return SubmitResult(entry, version, replayed=False)
 
 
 def _correction_replay(entry: DiaryEntry, key: UUID, fingerprint: str) -> SubmitResult | None:
@@ -348,7 +345,7 @@ def _replay(patient: Patient, key: UUID, fingerprint: str) -> SubmitResult | Non
     return SubmitResult(version.entry, version, replayed=True)
 
 
-def _new_version(
+def _write_version(
     *,
     entry: DiaryEntry,
     number: int,
@@ -362,10 +359,11 @@ def _new_version(
     reason: str,
     idempotency_key: UUID | None,
     fingerprint: str,
-) -> tuple[EntryVersion, list[ItemScore]]:
-    """The version of ``entry`` and its item scores, not yet saved."""
+) -> EntryVersion:
+    """Store version ``number`` of ``entry`` and its item scores (inside the caller's
+    transaction, so a refused row leaves none of them)."""
     offset = captured_at.utcoffset() if captured_at and captured_at.tzinfo else None
-    version = EntryVersion(
+    version = EntryVersion.objects.create(
         entry=entry,
         patient_id=entry.patient_id,
         number=number,
@@ -383,25 +381,8 @@ def _new_version(
         idempotency_key=idempotency_key,
         request_fingerprint=fingerprint,
     )
-    scores = [
+    ItemScore.objects.bulk_create(
         ItemScore(version=version, item_code=code, score=score)
         for code, score in values["scores"].items()
-    ]
-    return version, scores
-
-
-def _with_scores(version: EntryVersion, scores: list[ItemScore]) -> EntryVersion:
-    """``version`` with the scores just written filled in as ``prefetch_related`` would, so
-    the answer does not read them back from the database."""
-    written = version.scores.all()
-    written._result_cache, written._prefetch_done = scores, True  # type: ignore[attr-defined]
-    version._prefetched_objects_cache = {"scores": written}  # type: ignore[attr-defined]
+    )
     return version
-
-
-def issue_api_token(*, user: Any) -> Any:
-    """The key ``user`` sends as ``Authorization: Token <key>``, created on first sign-in."""
-    from rest_framework.authtoken.models import Token
-
-    token, _ = Token.objects.get_or_create(user=user)
-    return token

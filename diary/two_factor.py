@@ -21,7 +21,6 @@ from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -53,7 +52,7 @@ def needs_two_factor(user_ref: str = "pk") -> dict[str, Exists]:
     """Annotations saying, in the same query, whether a user must use two-factor."""
     from django.apps import apps
 
-    membership = apps.get_model("clinicians", "ClinicMembership")
+    membership = apps.get_model("diary", "ClinicMembership")
     return {
         "is_staff_member": Exists(membership.objects.filter(user_id=OuterRef(user_ref))),
         "has_totp": Exists(TOTPDevice.objects.filter(user_id=OuterRef(user_ref), confirmed=True)),
@@ -129,19 +128,6 @@ def base32_secret(device: TOTPDevice) -> str:
     import base64
 
     return base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
-
-
-def verified_token(user: Any) -> Any:
-    """A new API token for ``user`` that passed the two-factor check (any older one ends)."""
-    from rest_framework.authtoken.models import Token
-
-    from diary.models import VerifiedToken
-
-    with transaction.atomic():
-        Token.objects.filter(user=user).delete()
-        token = Token.objects.create(user=user)
-        VerifiedToken.objects.create(token=token, verified_at=timezone.now())
-    return token
 
 
 class TwoFactorMiddleware:

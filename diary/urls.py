@@ -17,6 +17,8 @@ urlpatterns = [
     path("accounts/login/", accounts.SignInView.as_view(), name="login"),
     path("invite/<str:token>/", accounts.accept_invitation, name="accept_invitation"),
     path("accounts/logout/", accounts.SignOutView.as_view(), name="logout"),
+    path("accounts/", accounts.account, name="account"),
+    path("accounts/tokens/<str:digest>/end/", accounts.end_api_token, name="api_token_end"),
     path(
         "accounts/password/",
         auth_views.PasswordChangeView.as_view(success_url="/accounts/password/done/"),

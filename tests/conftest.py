@@ -13,7 +13,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 
-from clinicians.models import ClinicMembership
+from diary.clinics import ClinicMembership
 from tests.clinicians.factories import ClinicFactory, MembershipFactory
 from tests.diary.factories import CarerLinkFactory, PatientFactory, UserFactory
 
@@ -94,17 +94,6 @@ def cast(db: Any) -> Cast:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_instrument_cache() -> Any:
-    # Instrument versions are cached per process; a test's own InstrumentDefinition rows
-    # (rolled back afterwards) must not leak into the next test.
-    from diary.instruments import instrument_version
-
-    instrument_version.cache_clear()
-    yield
-    instrument_version.cache_clear()
-
-
-@pytest.fixture(autouse=True)
 def _fast_test_settings(settings: Any) -> None:
     # Password hashing is deliberately slow; tests hash hundreds of passwords.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -168,14 +157,12 @@ def sign_in(client: Any, user: Any) -> None:
 
 
 def api_token(user: Any) -> str:
-    """An API token as ``POST /api/v1/auth/token/`` issues it (after two-factor for staff)."""
-    from rest_framework.authtoken.models import Token
+    """A new API token as ``POST /api/v1/auth/token/`` issues it (after two-factor for staff)."""
+    from diary.tokens import issue_token
+    from diary.two_factor import must_use_two_factor
 
-    from diary.two_factor import must_use_two_factor, verified_token
-
-    if must_use_two_factor(user):
-        return str(verified_token(user).key)
-    return str(Token.objects.get_or_create(user=user)[0].key)
+    verified = must_use_two_factor(user)
+    return issue_token(user=user, name="test client", verified=verified)[1]
 
 
 def current_code(device: Any) -> str:

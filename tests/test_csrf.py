@@ -13,8 +13,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.conftest import sign_in
 
-# Not cookie-authenticated, so no CSRF exposure: the API token endpoint takes a password.
-NO_SESSION = {"api/v1/auth/token/"}
+# Not cookie-authenticated, so no CSRF exposure: the API token endpoint takes a password, API
+# sign-out only a token (a session gets 401: tests/api/test_tokens.py).
+NO_SESSION = {"api/v1/auth/token/", "api/v1/auth/logout/"}
 
 
 def _routes(resolver: URLResolver, prefix: str = "") -> list[tuple[str, URLPattern]]:

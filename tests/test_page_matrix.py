@@ -58,6 +58,8 @@ MATRIX = {
     "login": GUEST_ONLY,
     "accept_invitation": BAD_TOKEN,
     "logout": POST_ONLY,
+    "account": SIGNED_IN,
+    "api_token_end": SIGNED_IN_POST,
     "password_change": SIGNED_IN,
     "password_change_done": SIGNED_IN,
     "two_factor_verify": TWO_FACTOR,
@@ -140,6 +142,7 @@ def _values(cast, route):
         "uidb64": "MQ",
         "kind": "measurement",
         "record_id": 999_999,  # POST-only: the GET is refused before the id is looked up
+        "digest": "0" * 128,  # likewise
     }
     if "day" in names:
         day = _day(cast)

@@ -26,11 +26,12 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 import scoring
-from clinicians.models import Clinic, ClinicMembership, ThresholdProfile
 from diary import daily_scores
 from diary.audit import ROLE_CLINIC_ADMIN, audit_context
+from diary.clinics import Clinic, ClinicMembership, ThresholdProfile
+from diary.identity import identity_to_save
 from diary.instruments import instrument_version
-from diary.models import Disease, InstrumentDefinition, Patient
+from diary.models import IDENTITY_FIELDS, Disease, InstrumentDefinition, Patient
 
 GENERIC_ANCHORS = {
     "en": ("none", "mild", "moderate", "severe", "very severe"),
@@ -178,17 +179,17 @@ def create_patient(
     """Register a patient of ``clinic``; the reference starts with the clinic's prefix."""
     check_admin(admin, clinic)
     patient = Patient(
-        clinic=clinic,
-        reference=reference.strip().upper(),
-        display_name=display_name.strip(),
-        date_of_birth=date_of_birth,
-        disease=disease,
-        time_zone=time_zone,
+        clinic=clinic, reference=reference.strip().upper(), disease=disease, time_zone=time_zone
+    )
+    identity = identity_to_save(
+        patient, display_name=display_name.strip(), date_of_birth=date_of_birth
     )
     _check_reference(clinic, patient.reference)
     patient.full_clean()
     with _audit(admin, "patient registered"), transaction.atomic():
         patient.save()
+        if identity is not None:
+            identity.save()
     return patient
 
 
@@ -199,13 +200,20 @@ def update_patient(*, patient: Patient, admin: Any, reason: str, **changes: Any)
     if unknown:
         raise ValueError(f"cannot change {sorted(unknown)}")
     disease = patient.disease
+    changes = {k: v.strip() if isinstance(v, str) else v for k, v in changes.items()}
+    identity = None
+    if set(changes) & set(IDENTITY_FIELDS):
+        values = {name: changes.pop(name, getattr(patient, name)) for name in IDENTITY_FIELDS}
+        identity = identity_to_save(patient, **values)
     for name, value in changes.items():
-        setattr(patient, name, value.strip() if isinstance(value, str) else value)
+        setattr(patient, name, value)
     patient.reference = patient.reference.upper()
     _check_reference(patient.clinic, patient.reference)
     patient.full_clean()
     with _audit(admin, reason.strip() or "patient details changed"), transaction.atomic():
         patient.save()
+        if identity is not None:
+            identity.save()
         if patient.disease != disease:
             daily_scores.rebuild([patient.pk])  # entries are now read under another diary
     return patient

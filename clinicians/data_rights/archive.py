@@ -28,7 +28,7 @@ from clinicians.records import (
     StudyPeriod,
     TreatmentCourse,
 )
-from diary.models import CarerLink, DiaryEntry, Patient
+from diary.models import CarerLink, DiaryEntry, Patient, PatientIdentity
 
 CLINICAL_MODELS: dict[str, type[models.Model]] = {
     "treatment_courses": TreatmentCourse,
@@ -45,7 +45,7 @@ Generated {generated} (UTC) by {user}.
 Every timestamp is ISO 8601 in UTC; decimal values are strings.
 
 patient.json            The patient's details as held now (an erased patient shows the
-                        pseudonymised identity).
+                        pseudonymised identity: the reference and 1 January of the birth year).
 entries.json            Every diary entry with every version: who entered it, in which role,
                         from which source, when it was captured and received, the instrument
                         version, the reason for a correction, item scores, temperature, sleep
@@ -55,9 +55,10 @@ entries.csv             The same versions as the clinic's CSV export (one row pe
 clinical_records.json   Treatment courses, measurements, corticosteroid doses, PGA assessments,
                         appointments and study periods.
 alerts.json             Every alert raised for the patient and its lifecycle.
-audit.json              The audit trail rows concerning the patient (the patient, their carer
-                        links, clinical records and alerts): when, who, in which role, the type
-                        of change (+ created, ~ changed, - deleted), why, and the row's values.
+audit.json              The audit trail rows concerning the patient (the patient, their
+                        identity, carer links, clinical records and alerts): when, who, in which
+                        role, the type of change (+ created, ~ changed, - deleted), why, and the
+                        row's values; for the identity, which fields changed but not the values.
 access_log.json         Every read or export of the record by clinic staff.
 """
 
@@ -88,6 +89,9 @@ def _username(user: Any) -> str | None:
 
 def patient_data(patient: Patient) -> dict[str, Any]:
     data = _row(patient)
+    # The identity as held now (pseudonymised once erased).
+    data["display_name"] = patient.display_name
+    data["date_of_birth"] = _value(patient.date_of_birth)
     data["clinic"] = patient.clinic.name
     return data
 
@@ -135,6 +139,7 @@ def audit_data(patient: Patient) -> list[dict[str, Any]]:
     """The simple-history rows concerning ``patient``, oldest first."""
     sources: list[tuple[str, Any]] = [
         ("patient", Patient.history.filter(id=patient.pk)),
+        ("patient_identity", PatientIdentity.history.filter(patient_id=patient.pk)),
         ("carer_link", CarerLink.history.filter(patient_id=patient.pk)),
         ("alert", Alert.history.filter(patient_id=patient.pk)),
     ]

@@ -1,34 +1,38 @@
-"""Writes for patient data rights: erasure by pseudonymisation.
+"""Writes for patient data rights: erasure of the identity, keeping the pseudonymous record.
 
 Erasure keeps the clinical record (diary entries and their versions, clinical records, alerts,
 the audit trail and the access log are kept under the clinic's retention duty; entry versions are
-append-only and a PostgreSQL trigger refuses to change them) and removes what identifies the
-patient or lets anyone outside the care team reach them:
+append-only and a PostgreSQL trigger refuses to change them) and removes every direct
+identifier, which nothing but these rows holds (``diary.models.PatientIdentity``):
 
-- ``display_name`` becomes ``Erased patient <reference>``;
-- ``date_of_birth`` becomes 1 January of the birth year (age-related clinical meaning stays);
-- the patient is deactivated;
-- every carer link is deleted (carers lose access at once);
-- every pending (not accepted) carer invitation for the patient is deleted.
+- the patient's identity row (name, date of birth) is deleted; the patient keeps the reference
+  and the birth year, shows as ``Erased patient <reference>``, is deactivated and marked erased;
+- every carer link is deleted (carers lose access at once), pending carer invitations are
+  deleted and the email of accepted ones is blanked;
+- a carer left with no patient and no clinic role loses their name and contact details
+  (``erase_carer_account``); carers of other patients keep their account.
 
 Everything happens in one transaction inside ``audit_context``, so the history rows of the
-patient and of the deleted carer links carry the admin, the role ``clinic_admin`` and the reason.
+patient, their identity and the deleted carer links carry the admin, the role ``clinic_admin``
+and the reason.
 """
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from clinicians.clinical.access_log import record_access
-from clinicians.models import ClinicMembership
 from diary.audit import ROLE_CLINIC_ADMIN, audit_context
-from diary.models import CarerInvitation, CarerLink, Patient
+from diary.clinics import ClinicMembership
+from diary.models import CarerInvitation, CarerLink, Patient, PatientIdentity
 
-ERASED_PREFIX = "Erased patient"
 EXPORT_WHAT = "data export"
 ERASE_WHAT = "data erasure"
 
@@ -40,16 +44,12 @@ def is_clinic_admin(user: Any, patient: Patient) -> bool:
     ).exists()
 
 
-def erased_name(patient: Patient) -> str:
-    return f"{ERASED_PREFIX} {patient.reference}"
-
-
 def is_erased(patient: Patient) -> bool:
-    return patient.display_name == erased_name(patient)
+    return patient.erased_at is not None
 
 
 def erase_patient(*, patient: Patient, admin: Any, reason: str, confirm_reference: str) -> Patient:
-    """Pseudonymise ``patient`` and cut every carer's access; attributed to ``admin``.
+    """Erase ``patient``'s identity and cut every carer's access; attributed to ``admin``.
 
     ``confirm_reference`` must be the patient's reference typed in again, ``reason`` is required.
     """
@@ -67,14 +67,59 @@ def erase_patient(*, patient: Patient, admin: Any, reason: str, confirm_referenc
         patient = Patient.objects.select_for_update().get(pk=patient.pk)
         if is_erased(patient):
             raise ValidationError("This patient has already been erased.")
-        patient.display_name = erased_name(patient)
-        patient.date_of_birth = datetime.date(patient.date_of_birth.year, 1, 1)
+        # One by one, so each deleted row leaves its own history row (simple-history does not
+        # see queryset deletes); the identity's history row holds no values.
+        for identity in PatientIdentity.objects.filter(patient=patient):
+            identity.delete()
         patient.is_active = False
-        patient.save(update_fields=["display_name", "date_of_birth", "is_active"])
-        # One by one, so each deleted link leaves its own history row (simple-history does not
-        # see queryset deletes).
-        for link in CarerLink.objects.filter(patient=patient):
-            link.delete()
-        CarerInvitation.objects.filter(patient=patient, accepted_at__isnull=True).delete()
+        patient.erased_at = timezone.now()
+        patient.save(update_fields=["is_active", "erased_at"])
+        carers = _cut_carers(patient)
+        for carer in carers:
+            if not _still_needed(carer):
+                erase_carer_account(carer)
         record_access(user=admin, patient_ids=[patient.pk], what=ERASE_WHAT)
     return patient
+
+
+def _cut_carers(patient: Patient) -> list[Any]:
+    """Delete the patient's carer links and invitations; the carers who were linked."""
+    carers = []
+    for link in CarerLink.objects.filter(patient=patient).select_related("carer"):
+        carers.append(link.carer)
+        link.delete()
+    invitations = CarerInvitation.objects.filter(patient=patient)
+    invitations.filter(accepted_at__isnull=True).delete()
+    # Accepted ones stay as the record of how a link was made, without the address.
+    invitations.update(email="")
+    return carers
+
+
+def _still_needed(user: Any) -> bool:
+    """Whether ``user`` still cares for a patient, works in a clinic or administers the site."""
+    return (
+        user.is_staff
+        or user.is_superuser
+        or CarerLink.objects.filter(carer=user).exists()
+        or ClinicMembership.objects.filter(user=user).exists()
+    )
+
+
+def erase_carer_account(user: Any) -> None:
+    """Remove a former carer's name and contact details and close the account.
+
+    The row stays, renamed ``erased-carer-<id>``: the carer's diary versions keep pointing at
+    it. The sign-in records of the old username (django-axes) go too.
+    """
+    old_username = user.get_username()
+    user.username = f"erased-carer-{user.pk}"
+    user.first_name = user.last_name = user.email = ""
+    user.set_unusable_password()
+    user.is_active = False
+    user.session_epoch += 1  # ends every session at once
+    user.save()
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        model.objects.filter(username=old_username).delete()
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(user), object_id=str(user.pk)
+    ).update(object_repr=user.username)

@@ -1,9 +1,10 @@
 """CSV exports of diaries (columns documented in docs/exports.md).
 
 Two shapes: one row per entry version (every submission and correction, with who, when, why
-and how) or one row per day (the latest scores, the daily score and the 7-day DDS, including
-days without an entry). Item scores are one column per item code (``item_<code>``) over the
-union of the exported patients' instruments.
+and how) or one row per day (the latest scores, the daily score, the 7-day DDS and the
+corticosteroid dose with the steroid response, including days without an entry). Item scores
+are one column per item code (``item_<code>``) over the union of the exported patients'
+instruments.
 
 Spreadsheet-safe: a cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
 return (or with ``'``, so the rule can be undone unambiguously) gets a leading ``'``, so a
@@ -20,8 +21,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from fractions import Fraction
 
 import scoring
+from clinicians.reports.records import SteroidVersusBaseline, clinical_records
 from clinicians.reports.scores import PatientDays, patient_days
-from diary.instruments import current_instruments, instrument_version
+from diary.instruments import current_instruments, instrument_versions
 from diary.models import EntryVersion, ItemScore, Patient
 from diary.selectors import DayDDS, latest_versions
 
@@ -61,6 +63,9 @@ DAY_COLUMNS = [
     "dds_partial",
     "dds_missing_items",
     "control_threshold",
+    "steroid_prednisone_mg_per_day",
+    "steroid_mg_per_kg_per_day",
+    "steroid_response",
 ]
 
 
@@ -88,8 +93,9 @@ def item_columns(
     for patient in patients:
         for code in instruments[patient.pk].item_codes:
             codes[code] = None
-    for disease, version in sorted(versions):
-        for code in instrument_version(disease, version).item_codes:
+    used = instrument_versions(versions)
+    for key in sorted(used):
+        for code in used[key].item_codes:
             codes[code] = None
     return [f"item_{code}" for code in codes]
 
@@ -191,27 +197,35 @@ def day_rows(
     patients: Sequence[Patient], start: datetime.date, end: datetime.date
 ) -> Iterator[str]:
     """One CSV row per patient and day of ``[start, end]``, as text chunks."""
-    items = item_columns(patients, _used_versions(patients))
+    used = _used_versions(patients)
+    items = item_columns(patients, used)
+    own = instrument_versions(used)
 
     def rows() -> Iterator[dict[str, object]]:
         for batch in _batches(patients):
             loaded = patient_days(batch, start, end)
+            records = clinical_records([p.pk for p in batch])
             for patient in batch:
                 days = loaded[patient.pk]
                 for dds in days.series(start, end):
-                    yield _day_row(patient, days, dds, items)
+                    steroid = records[patient.pk].steroid_versus_baseline(dds.date)
+                    yield _day_row(patient, days, dds, items, own) | _steroid_cells(steroid)
 
     return _rows_to_text(DAY_COLUMNS + items, rows())
 
 
 def _day_row(
-    patient: Patient, days: PatientDays, dds: DayDDS, items: list[str]
+    patient: Patient,
+    days: PatientDays,
+    dds: DayDDS,
+    items: list[str],
+    instruments: dict[tuple[str, int], scoring.Instrument],
 ) -> dict[str, object]:
     day, score, instrument = dds.date, dds.score, dds.instrument
     stored = days.days.get(day)
     daily = None
     if stored is not None:
-        own = instrument_version(patient.disease, stored.instrument_version)
+        own = instruments[patient.disease, stored.instrument_version]
         known = {c: s for c, s in stored.scores.items() if c in own.index}
         daily = scoring.daily_score(own, known)
     row: dict[str, object] = {
@@ -235,6 +249,20 @@ def _day_row(
     for column in items:
         row[column] = "" if stored is None else stored.scores.get(column[5:])
     return row
+
+
+def _steroid_cells(steroid: SteroidVersusBaseline) -> dict[str, object]:
+    """The day's dose, rounded for display only; the response is judged on the exact dose."""
+    prednisone, per_kg = steroid.current.prednisone_mg, steroid.current.mg_per_kg
+    return {
+        "steroid_prednisone_mg_per_day": ""
+        if prednisone is None
+        else scoring.prednisone_mg_for_display(prednisone),
+        "steroid_mg_per_kg_per_day": ""
+        if per_kg is None
+        else scoring.mg_per_kg_for_display(per_kg),
+        "steroid_response": {None: "", True: "yes", False: "no"}[steroid.response],
+    }
 
 
 def _number(value: Fraction | None) -> str:

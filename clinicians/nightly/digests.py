@@ -15,9 +15,10 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from clinicians.models import Alert, Clinic, ClinicMembership, EmailClaim, NightRun
+from clinicians.models import Alert, EmailClaim, NightRun
 from clinicians.nightly import schedule
 from clinicians.nightly.reads import clinics_of
+from diary.clinics import Clinic, ClinicMembership
 from diary.models import User
 
 UNRESOLVED = [Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED]

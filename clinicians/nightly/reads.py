@@ -8,8 +8,9 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
-from clinicians.models import ClinicMembership, PatientEvaluation
+from clinicians.models import PatientEvaluation
 from clinicians.nightly import schedule
+from diary.clinics import ClinicMembership
 from diary.models import Patient
 from diary.selectors import latest_versions
 

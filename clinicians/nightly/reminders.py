@@ -161,8 +161,6 @@ def stop_reminders(*, link: CarerLink) -> None:
     """Turn off reminder emails for ``link``'s carer and patient (the unsubscribe link)."""
     if not link.reminders_enabled:
         return
-    with audit_context(
-        user=link.carer, role=ROLE_CARER, reason="unsubscribed by email link", origin="email"
-    ):
+    with audit_context(user=link.carer, role=ROLE_CARER, reason="unsubscribed by email link"):
         link.reminders_enabled = False
         link.save(update_fields=["reminders_enabled"])

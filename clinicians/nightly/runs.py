@@ -21,9 +21,10 @@ from collections.abc import Iterator, Sequence
 
 from django.db.models import Max
 
-from clinicians.models import Alert, Clinic, NightRun, PatientEvaluation
+from clinicians.models import Alert, NightRun, PatientEvaluation
 from clinicians.nightly import digests, queue, reminders, schedule, sending, services
 from clinicians.nightly.reads import unevaluated_patients, zones_by_clinic
+from diary.clinics import Clinic
 
 logger = logging.getLogger(__name__)
 

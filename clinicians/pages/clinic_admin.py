@@ -18,11 +18,11 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clinicians.clinical import clinic_admin as services
-from clinicians.models import Clinic
 from clinicians.pages import forms
 from clinicians.pages.base import nav, staff_patient, staff_required
 from clinicians.reports.scope import administered_clinic_for, administered_clinics
 from clinicians.reports.staff import clinic_overview, next_reference
+from diary.clinics import Clinic
 from diary.invitations import create_invitation
 from diary.models import Patient
 

@@ -30,8 +30,6 @@ from clinicians.reports.summary import Summary
 from clinicians.templatetags import clinic_tags
 from diary.templatetags.diary_tags import status_words
 
-STEROID_RESPONSE_MG_PER_KG = Decimal("0.15")
-
 
 @dataclass(frozen=True)
 class DashboardLine:
@@ -221,7 +219,7 @@ def trend_chart(
     )
 
 
-def steroid_rows(review: Review) -> list[tuple[datetime.date, Decimal | None]]:
+def steroid_rows(review: Review) -> list[tuple[datetime.date, Fraction | None]]:
     """The steroid change points from the first recorded dose on."""
     points = review.steroid_points()
     while points and points[0][1] is None:
@@ -330,7 +328,7 @@ def _steroid_chart(review: Review) -> SafeString | None:
         "0.15 mg/kg/day, the steroid response criterion. Values are listed in the table below.",
         unit="mg/kg/day",
         step=True,
-        reference=(STEROID_RESPONSE_MG_PER_KG, "0.15"),
+        reference=(scoring.STEROID_RESPONSE_MG_PER_KG, "0.15"),
         colour=charts.STEROID,
         height=140,
     )

@@ -17,8 +17,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clinicians.models import ClinicMembership, ThresholdProfile
 from clinicians.records import PGA_STEPS, Measurement, SteroidDose, StudyPeriod
+from diary.clinics import ClinicMembership, ThresholdProfile
 from diary.models import CarerLink, Disease, Language, User
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -1,7 +1,8 @@
 """A patient's audit trail as an inspector reads it: every change of every clinical record.
 
 Sources, one query each whatever the number of records (so the page's query count is bounded):
-the simple-history tables of the patient, their carer links, alerts and clinical records
+the simple-history tables of the patient, their identity (which fields changed, never the
+values), their carer links, alerts and clinical records
 (treatment courses, measurements, steroid doses, PGA assessments, appointments, study
 periods); the append-only diary versions with their item scores (each version is a change of
 its entry, the previous version holds the old values); and, on PostgreSQL, the database's own
@@ -31,7 +32,7 @@ from clinicians.records import (
     StudyPeriod,
     TreatmentCourse,
 )
-from diary.models import CarerLink, EntryVersion, ItemScore, Patient, RawChange
+from diary.models import CarerLink, EntryVersion, ItemScore, Patient, PatientIdentity, RawChange
 
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 RAW_ACTIONS = {"INSERT": "created", "UPDATE": "changed", "DELETE": "deleted"}
@@ -46,7 +47,9 @@ PATIENT_MODELS: tuple[type[Model], ...] = (
     Appointment,
     StudyPeriod,
 )
-RAW_PATIENT_TABLES = tuple(model._meta.db_table for model in PATIENT_MODELS)
+RAW_PATIENT_TABLES = tuple(model._meta.db_table for model in (*PATIENT_MODELS, PatientIdentity))
+# The identity's history says which fields changed, never their values.
+NOT_RECORDED = "(not recorded)"
 VERSION_FIELDS = ("temperature_c", "sleep_hours", "notes")
 ORIGIN_DATABASE = "database"
 COLUMNS = ["at", "user", "role", "origin", "model", "object", "action", "changes", "reason"]
@@ -111,6 +114,7 @@ def patient_audit(patient: Patient) -> PatientAudit:
     """Every recorded change concerning ``patient``, oldest first (a bounded number of queries)."""
     events: list[AuditEvent] = []
     events.extend(_history_events(Patient, Patient.history.filter(id=patient.pk)))
+    events.extend(_identity_events(PatientIdentity.history.filter(patient_id=patient.pk)))
     for model in PATIENT_MODELS:
         events.extend(_history_events(model, model.history.filter(patient_id=patient.pk)))
     events.extend(_diary_events(patient))
@@ -149,21 +153,34 @@ def _history_events(model: type[Model], history: Any) -> list[AuditEvent]:
             if old != new:
                 changes.append(Change(attname, old, new))
         previous[row.id] = row
-        user = row.history_user
-        events.append(
-            AuditEvent(
-                at=row.history_date,
-                user=user.get_username() if user is not None else "",
-                role=row.history_role,
-                origin=row.history_origin,
-                model=name,
-                object=f"#{row.id}",
-                action=action,
-                reason=row.history_change_reason or "",
-                changes=tuple(changes),
-            )
-        )
+        events.append(_history_event(row, name, changes))
     return events
+
+
+def _identity_events(history: Any) -> list[AuditEvent]:
+    rows = history.select_related("history_user").order_by("history_date", "history_id")
+    name = PatientIdentity._meta.verbose_name.capitalize()
+    events = []
+    for row in rows:
+        fields = row.history_changed_fields.split()
+        changes = [Change(field, NOT_RECORDED, NOT_RECORDED) for field in fields]
+        events.append(_history_event(row, name, changes))
+    return events
+
+
+def _history_event(row: Any, model_name: str, changes: Sequence[Change]) -> AuditEvent:
+    user = row.history_user
+    return AuditEvent(
+        at=row.history_date,
+        user=user.get_username() if user is not None else "",
+        role=row.history_role,
+        origin=row.history_origin,
+        model=model_name,
+        object=f"#{row.id}",
+        action=ACTIONS.get(row.history_type, row.history_type),
+        reason=row.history_change_reason or "",
+        changes=tuple(changes),
+    )
 
 
 def _diary_events(patient: Patient) -> list[AuditEvent]:

@@ -39,6 +39,6 @@ def clinic_day(user: Any, day: datetime.date) -> list[Appointment]:
         window |= Q(patient__clinic_id=clinic.pk, starts_at__gte=start, starts_at__lt=end)
     return list(
         Appointment.objects.filter(window, cancelled=False, patient__in=patients_for(user))
-        .select_related("patient", "patient__clinic", "clinician")
+        .select_related("patient", "patient__clinic", "patient__identity", "clinician")
         .order_by("starts_at", "pk")
     )

@@ -18,11 +18,12 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 import scoring
-from clinicians.models import Alert, Clinic
+from clinicians.models import Alert
 from clinicians.records import Appointment
 from clinicians.reports.scope import staff_clinics
 from clinicians.reports.scores import Completeness
 from diary.access import patients_for
+from diary.clinics import Clinic
 from diary.days import DayRules
 from diary.instruments import current_instruments
 from diary.models import DiaryEntry, Patient
@@ -122,7 +123,7 @@ def _patients(user: Any, clinics: list[Clinic], filters: Filters) -> Any:
         patients = patients.filter(disease=filters.disease)
     if filters.q:
         patients = patients.filter(
-            Q(reference__icontains=filters.q) | Q(display_name__icontains=filters.q)
+            Q(reference__icontains=filters.q) | Q(identity__display_name__icontains=filters.q)
         )
     return patients
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
+from fractions import Fraction
 
 from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
@@ -73,7 +73,7 @@ class Review:
                     items.append((code, code.replace("_", " ")))
         return items
 
-    def steroid_points(self) -> list[tuple[datetime.date, Decimal | None]]:
+    def steroid_points(self) -> list[tuple[datetime.date, Fraction | None]]:
         """mg/kg/day at the range start and wherever a dose or a weight changes it."""
         changes = {self.start}
         for dose in self.records.doses:

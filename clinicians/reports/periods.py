@@ -3,8 +3,9 @@
 One row per period: the baseline first (the pre-treatment period's whole-period score, or else
 the 7-day DDS on the day before treatment start), then each clinician-defined period in date
 order, then the current 28 days. For each: the DDS at the period end, change from baseline,
-the proportion of days below the control threshold, PGA, corticosteroid mg/kg/day and whether
-the steroid response criterion is met.
+the proportion of days below the control threshold, PGA, corticosteroid mg/kg/day, its change
+from the baseline dose in percent and whether the steroid response criterion is met (all exact;
+the template rounds for display).
 
 A DDS or PGA missing at a period's end may be carried forward from an earlier day (LOCF), and
 then it is always marked as carried forward with the date it comes from.
@@ -41,7 +42,8 @@ class PeriodRow:
     pga: Decimal | None
     pga_day: datetime.date | None
     pga_carried: bool
-    steroid_mg_per_kg: Decimal | None
+    steroid_mg_per_kg: Fraction | None
+    steroid_change_percent: Fraction | None
     steroid_response: bool | None
 
 
@@ -129,6 +131,7 @@ def _baseline(
         pga_day=pga_day,
         pga_carried=pga_carried,
         steroid_mg_per_kg=steroid.mg_per_kg,
+        steroid_change_percent=None,
         steroid_response=None,
     )
 
@@ -153,6 +156,7 @@ def _row(
         else:
             value_day = None
     pga, pga_day, pga_carried = _pga(records, start, end)
+    steroid = records.steroid_versus_baseline(end)
     return PeriodRow(
         label=label,
         start=start,
@@ -168,8 +172,9 @@ def _row(
         pga=pga,
         pga_day=pga_day,
         pga_carried=pga_carried,
-        steroid_mg_per_kg=records.steroid_on(end).mg_per_kg,
-        steroid_response=records.steroid_response(end),
+        steroid_mg_per_kg=steroid.current.mg_per_kg,
+        steroid_change_percent=steroid.change_percent,
+        steroid_response=steroid.response,
     )
 
 

@@ -2,7 +2,8 @@
 
 ``clinical_records`` loads every kind of record for any number of patients in one query per
 kind. ``ClinicalRecords`` answers the day-by-day questions the pages ask: the treatment start,
-the corticosteroid dose in prednisone equivalents and mg/kg/day (``scoring``), the latest PGA.
+the corticosteroid dose in prednisone equivalents and mg/kg/day and how it compares with the
+baseline dose (``scoring``, exact: only the templates round), the latest PGA.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 
 import scoring
 from clinicians.records import (
@@ -28,16 +30,31 @@ from clinicians.records import (
 class SteroidDay:
     """The systemic corticosteroid on one day.
 
-    ``prednisone_mg`` is the total prednisone-equivalent mg/day (``None`` when no dose had been
-    recorded by that day: never assumed zero); ``mg_per_kg`` uses the latest weight on or before
-    the day (``None`` without a weight); ``doses`` are the rows in force.
+    ``prednisone_mg`` is the exact total prednisone-equivalent mg/day (``None`` when no dose had
+    been recorded by that day: never assumed zero); ``mg_per_kg`` is exact too and uses the latest
+    weight on or before the day (``None`` without a weight); ``doses`` are the rows in force.
     """
 
     day: datetime.date
-    prednisone_mg: Decimal | None
-    mg_per_kg: Decimal | None
+    prednisone_mg: Fraction | None
+    mg_per_kg: Fraction | None
     weight_kg: Decimal | None
     doses: tuple[SteroidDose, ...]
+
+
+@dataclass(frozen=True)
+class SteroidVersusBaseline:
+    """The corticosteroid on one day beside the baseline dose (SPEC §3.5), all exact.
+
+    ``baseline_mg_per_kg`` is ``None`` without a baseline day, or without a dose or a weight on
+    it; ``change_percent`` is ``None`` then, when the baseline dose is 0 or when the day's own
+    mg/kg/day is unknown; ``response`` is ``None`` only when the day's mg/kg/day is unknown.
+    """
+
+    current: SteroidDay
+    baseline_mg_per_kg: Fraction | None
+    change_percent: Fraction | None
+    response: bool | None
 
 
 @dataclass
@@ -81,10 +98,25 @@ class ClinicalRecords:
             return SteroidDay(day, None, None, weight, ())
         active = tuple(d for d in latest.values() if d.to_date is None or d.to_date >= day)
         total = sum(
-            (scoring.prednisone_equivalent(d.drug, d.mg_per_day) for d in active), Decimal(0)
+            (scoring.prednisone_equivalent(d.drug, d.mg_per_day) for d in active), Fraction(0)
         )
         per_kg = None if weight is None else scoring.mg_per_kg_per_day(total, weight)
         return SteroidDay(day, total, per_kg, weight, active)
+
+    def steroid_versus_baseline(self, day: datetime.date) -> SteroidVersusBaseline:
+        """The dose on ``day``, its change from the baseline dose and the 2023 trial's steroid
+        criterion: the one path every page and export reads, so they cannot disagree."""
+        current = self.steroid_on(day)
+        baseline_day = self.baseline_day()
+        baseline = None if baseline_day is None else self.steroid_on(baseline_day).mg_per_kg
+        return SteroidVersusBaseline(
+            current=current,
+            baseline_mg_per_kg=baseline,
+            change_percent=scoring.steroid_change_percent(baseline, current.mg_per_kg),
+            response=None
+            if current.mg_per_kg is None
+            else scoring.steroid_response(baseline, current.mg_per_kg),
+        )
 
     def steroid_response(self, day: datetime.date) -> bool | None:
         """Whether the 2023 trial's steroid criterion is met on ``day`` versus baseline.
@@ -92,12 +124,7 @@ class ClinicalRecords:
         ``None`` when it cannot be judged: no dose in mg/kg/day on ``day`` (no dose recorded or
         no weight).
         """
-        current = self.steroid_on(day).mg_per_kg
-        if current is None:
-            return None
-        baseline_day = self.baseline_day()
-        baseline = None if baseline_day is None else self.steroid_on(baseline_day).mg_per_kg
-        return scoring.steroid_response(baseline, current)
+        return self.steroid_versus_baseline(day).response
 
     def pga_on_or_before(self, day: datetime.date) -> PGAAssessment | None:
         return next((p for p in reversed(self.pgas) if p.date <= day), None)

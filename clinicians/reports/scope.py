@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from clinicians.models import Clinic, ClinicMembership
+from diary.clinics import Clinic, ClinicMembership
 
 
 def staff_clinics(user: Any) -> QuerySet[Clinic]:

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, Q
 
 import scoring
-from clinicians.models import Clinic, ClinicMembership
+from diary.clinics import Clinic, ClinicMembership
 from diary.instruments import instrument_version
 from diary.models import CarerInvitation, Disease, InstrumentDefinition, Patient
 
@@ -29,6 +29,7 @@ def clinic_overview(clinic: Clinic) -> ClinicOverview:
     )
     patients = list(
         Patient.objects.filter(clinic=clinic)
+        .select_related("identity")
         .annotate(carers=Count("carer_links", distinct=True))
         .order_by("-is_active", "reference")
     )

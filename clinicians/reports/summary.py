@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
 from fractions import Fraction
 
 from django.db.models import Q
@@ -61,7 +60,8 @@ class Summary:
     proportion_28: Fraction | None
     items: list[ItemLine]
     steroid: SteroidDay
-    steroid_baseline: Decimal | None
+    steroid_baseline: Fraction | None
+    steroid_change_percent: Fraction | None
     steroid_response: bool | None
     since: datetime.date
     last_visit: Appointment | None
@@ -128,7 +128,7 @@ def _summary(
     recent_start = today - _days(RECENT_DAYS - 1)
     baseline_day = records.baseline_day()
     baseline = _baseline_value(days, records)
-    steroid = records.steroid_on(today)
+    steroid = records.steroid_versus_baseline(today)
     return Summary(
         patient=patient,
         today=today,
@@ -140,11 +140,10 @@ def _summary(
         change=scoring.change_from_baseline(baseline, dds_7.score.value),
         proportion_28=days.proportion_below(recent_start, today),
         items=_items(days, today, language),
-        steroid=steroid,
-        steroid_baseline=None
-        if baseline_day is None
-        else records.steroid_on(baseline_day).mg_per_kg,
-        steroid_response=records.steroid_response(today),
+        steroid=steroid.current,
+        steroid_baseline=steroid.baseline_mg_per_kg,
+        steroid_change_percent=steroid.change_percent,
+        steroid_response=steroid.response,
         since=since,
         last_visit=records.last_visit(now),
         next_visit=records.next_visit(now),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -61,9 +60,15 @@ def short_status(status: Any) -> str:
 
 
 @register.filter
-def mgkg(value: Decimal | None) -> str:
-    """mg/kg/day as computed (4 decimals, truncated, so 0.1499 never reads as 0.150)."""
-    return "–" if value is None else str(value)
+def mgkg(value: Fraction | None) -> str:
+    """An exact mg/kg/day to 4 decimals, truncated (0.14998 shows as 0.1499, never 0.1500)."""
+    return "–" if value is None else str(scoring.mg_per_kg_for_display(value))
+
+
+@register.filter
+def prednisone_mg(value: Fraction | None) -> str:
+    """An exact prednisone-equivalent mg/day to 0.01 mg, half up (1 mg dexamethasone: 6.67)."""
+    return "–" if value is None else str(scoring.prednisone_mg_for_display(value))
 
 
 @register.filter

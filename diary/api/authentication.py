@@ -1,61 +1,63 @@
-"""Token authentication that respects two-factor sign-in.
+"""Token authentication: django-rest-knox's per-device tokens, with this project's rules.
 
-A token belonging to someone who must use two-factor (clinic staff, site admins, carers who
-opted in) is accepted only if it was issued after a two-factor check at
-``POST /api/v1/auth/token/`` and for ``STAFF_SESSION_MAX_HOURS`` after that check.
+``Authorization: Token <key>`` (knox's ``AUTH_HEADER_PREFIX``). A token is refused once it has
+expired, once its user has a new password or has signed out on a page (``diary.tokens``), and
+when its user must use two-factor (clinic staff, site admins, carers who opted in) but the token
+was not issued after a two-factor check at ``POST /api/v1/auth/token/``.
 """
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
-from django.conf import settings
-from django.db import router
-from django.db.models import QuerySet
 from django.utils import timezone
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
+from knox.auth import TokenAuthentication
 from rest_framework import exceptions
-from rest_framework.authentication import TokenAuthentication
-from rest_framework.authtoken.models import Token
 
-from diary import two_factor
-from diary.compiled import CompiledQuery
+from diary import tokens
 
 
 class TwoFactorTokenAuthentication(TokenAuthentication):
-    def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
-        # One query: the token, its user, its two-factor check and whether the user needs one.
-        token = _TOKEN.first(router.db_for_read(self.get_model()), key=key)
-        if token is None:
+    def authenticate_credentials(self, token: bytes) -> tuple[Any, Any]:
+        try:
+            key = token.decode("utf-8")
+        except UnicodeDecodeError:
+            raise exceptions.AuthenticationFailed("Invalid token.") from None
+        # One query: the token, its user and whether the user needs two-factor.
+        api_token = tokens.token_for_key(key)
+        if api_token is None:
             raise exceptions.AuthenticationFailed("Invalid token.")
-        if not token.user.is_active:
-            raise exceptions.AuthenticationFailed("User inactive or deleted.")
-        needs = token.user.is_staff or token.user.is_superuser
-        needs = needs or token.is_staff_member or token.has_totp or token.has_recovery_codes
-        if needs and not _verified_recently(token):
+        now = timezone.now()
+        if not tokens.is_live(api_token, api_token.user, now):
+            api_token.delete()
+            raise exceptions.AuthenticationFailed(
+                "This token has ended: ask for a new one at /api/v1/auth/token/."
+            )
+        user, _ = self.validate_user(api_token)
+        if _needs_two_factor(api_token) and api_token.verified_at is None:
             raise exceptions.AuthenticationFailed(
                 "This token needs a fresh two-factor sign-in at /api/v1/auth/token/."
             )
+        tokens.note_use(api_token, now)
         # Known from the same query; saves the access log a query per carer request.
-        token.user.is_clinic_staff_member = token.is_staff_member
-        return token.user, token
+        user.is_clinic_staff_member = api_token.is_staff_member
+        return user, api_token
 
 
-def _token(key: str) -> QuerySet[Any]:
-    return (
-        Token.objects.select_related("user", "verified")
-        .annotate(**two_factor.needs_two_factor("user_id"))
-        .filter(key=key)
+def _needs_two_factor(api_token: Any) -> bool:
+    user = api_token.user
+    return bool(
+        user.is_staff
+        or user.is_superuser
+        or api_token.is_staff_member
+        or api_token.has_totp
+        or api_token.has_recovery_codes
     )
 
 
-# Every API request runs this query: compiled once per thread (diary.compiled).
-_TOKEN = CompiledQuery(_token, key="compiled query stand-in")
+class TwoFactorTokenScheme(KnoxTokenScheme):
+    """The schema's security scheme for this class (same name as before: ``tokenAuth``)."""
 
-
-def _verified_recently(token: Any) -> bool:
-    verified = getattr(token, "verified", None)
-    if verified is None:
-        return False
-    limit = timezone.now() - datetime.timedelta(hours=settings.STAFF_SESSION_MAX_HOURS)
-    return bool(verified.verified_at >= limit)
+    target_class = "diary.api.authentication.TwoFactorTokenAuthentication"
+    name = "tokenAuth"

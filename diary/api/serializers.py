@@ -342,6 +342,12 @@ class TokenInputSerializer(StrictInputSerializer):
         help_text="One-time code (authenticator app or recovery code); required for clinic "
         "staff and for anyone who has turned on two-factor sign-in.",
     )
+    name = TextField(
+        max_length=64,
+        required=False,
+        help_text='This device or app, as the account page will list it (e.g. "Mum\'s phone"); '
+        "the User-Agent header when left out.",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         request = self.context.get("request")
@@ -354,13 +360,18 @@ class TokenInputSerializer(StrictInputSerializer):
         if user is None:
             raise serializers.ValidationError("These sign-in details are not right.")
         if not two_factor.must_use_two_factor(user):
-            return {"user": user, "verified": False}
+            return {"user": user, "verified": False, "name": attrs.get("name")}
         if not attrs.get("otp"):
             raise serializers.ValidationError({"otp": ["This account needs its two-factor code."]})
         if two_factor.verify_code(user, attrs["otp"]) is None:
             raise serializers.ValidationError({"otp": ["This code is not right or was used."]})
-        return {"user": user, "verified": True}
+        return {"user": user, "verified": True, "name": attrs.get("name")}
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(source="key", help_text="Send as `Authorization: Token <token>`.")
+    """A new token: its key, shown only this once, and what the account page lists."""
+
+    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`.")
+    name = serializers.CharField(help_text="The device or app this token is for.")
+    created = serializers.DateTimeField()
+    expiry = serializers.DateTimeField(help_text="The token answers 401 from then on.")

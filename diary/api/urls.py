@@ -7,6 +7,7 @@ from diary.api import views
 
 urlpatterns = [
     path("auth/token/", views.TokenApi.as_view(), name="api-token"),
+    path("auth/logout/", views.SignOutApi.as_view(), name="api-logout"),
     path("patients/", views.PatientListApi.as_view(), name="api-patient-list"),
     path("patients/<int:patient_id>/", views.PatientDetailApi.as_view(), name="api-patient-detail"),
     path(

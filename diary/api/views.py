@@ -17,8 +17,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from diary import selectors, services, two_factor
+from diary import selectors, services, tokens
 from diary.access import entry_for, patient_for, patients_for
+from diary.api.authentication import TwoFactorTokenAuthentication
 from diary.api.base import (
     ApiView,
     DateRangeQuerySerializer,
@@ -272,7 +273,7 @@ class PatientDdsApi(ApiView):
 
 
 class TokenApi(ApiView):
-    """API tokens for apps and integrations (browsers use the session)."""
+    """A new API token for this device, for apps and integrations (browsers use the session)."""
 
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
@@ -280,7 +281,7 @@ class TokenApi(ApiView):
     @extend_schema(
         operation_id="auth_token_create",
         summary="Exchange a username, password and (for two-factor accounts) a one-time code "
-        "for an API token",
+        "for a new API token for this device",
         request=TokenInputSerializer,
         responses={200: TokenSerializer, **problems(400, 406, 415, 429)},
         auth=[],
@@ -288,9 +289,29 @@ class TokenApi(ApiView):
     def post(self, request: Request) -> Response:
         data = TokenInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        user = data.validated_data["user"]
-        if data.validated_data["verified"]:
-            token = two_factor.verified_token(user)
-        else:
-            token = services.issue_api_token(user=user)
-        return Response(TokenSerializer(token).data)
+        name = data.validated_data["name"] or _device_name(request)
+        token, key = tokens.issue_token(
+            user=data.validated_data["user"], name=name, verified=data.validated_data["verified"]
+        )
+        fields = {"name": token.name, "created": token.created, "expiry": token.expiry}
+        return Response(TokenSerializer({"token": key, **fields}).data)
+
+
+class SignOutApi(ApiView):
+    """Ends the token this request is sent with; the user's other devices stay signed in."""
+
+    authentication_classes = [TwoFactorTokenAuthentication]
+
+    @extend_schema(
+        operation_id="auth_logout_create",
+        summary="Sign this device out: end the API token the request is sent with",
+        request=None,
+        responses={204: None, **problems(401, 406, 415)},
+    )
+    def post(self, request: Request) -> Response:
+        tokens.end_token(token=request.auth, why="api sign-out")
+        return Response(status=204)
+
+
+def _device_name(request: Request) -> str:
+    return request.headers.get("User-Agent", "")[:64].strip() or "API client"

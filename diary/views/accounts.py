@@ -1,18 +1,23 @@
-"""Signing in on a phone: the sign-in page that keeps a carer signed in on their device, and
-the page a carer lands on from their clinic's invitation."""
+"""Signing in on a phone: the sign-in page that keeps a carer signed in on their device, the
+page a carer lands on from their clinic's invitation, sign-out, and the account page with the
+apps signed in with the account."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import get_user_model, login
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView, LogoutView
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from diary import tokens
 from diary.accounts import language_after_sign_in, set_language_cookie, start_session
 from diary.forms import AcceptInvitationForm
 from diary.invitations import accept_as_existing_user, accept_as_new_carer, open_invitation
@@ -20,7 +25,8 @@ from diary.security import start_signed_in_session
 
 
 class SignOutView(LogoutView):
-    """Sign-out ends every session of this user, on every device, not only this one."""
+    """Sign-out ends every session and every API token of this user, on every device, not
+    only this one (a new epoch changes the hash both carry: diary.tokens)."""
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated:
@@ -50,6 +56,23 @@ class SignInView(LoginView):
         if language:
             set_language_cookie(response, language)
         return response
+
+
+@login_required
+@require_GET
+def account(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's account: password, two-factor, and the apps signed in with it."""
+    context = {"api_tokens": tokens.live_tokens(request.user)}
+    return render(request, "registration/account.html", context)
+
+
+@login_required
+@require_POST
+def end_api_token(request: HttpRequest, digest: str) -> HttpResponse:
+    """Signs one app out (a lost phone, say); another user's token is a 404."""
+    tokens.end_token(token=tokens.token_of(request.user, digest), why="account page")
+    messages.success(request, _("That app is signed out."))
+    return redirect("account")
 
 
 @require_http_methods(["GET", "POST"])

@@ -47,7 +47,7 @@ def language() -> str:
 
 def base_context(request: HttpRequest, patient: Patient, section: str) -> dict[str, Any]:
     """What every carer page has: the patient, the child switcher and the section's name."""
-    patients = list(patients_for(request.user).order_by("display_name", "pk"))
+    patients = list(patients_for(request.user).order_by("identity__display_name", "pk"))
     is_carer = CarerLink.objects.filter(carer_id=request.user.pk, patient=patient).exists()
     return {"patient": patient, "patients": patients, "section": section, "is_carer": is_carer}
 

@@ -5,7 +5,6 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from diary import instruments
 from tests.conftest import api_token
 
 
@@ -29,11 +28,3 @@ class Api:
 @pytest.fixture
 def api(cast: Any) -> Api:
     return Api(cast)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_instrument_cache() -> Any:
-    # Clinic-defined instrument versions are cached per process; tests define their own.
-    instruments.instrument_version.cache_clear()
-    yield
-    instruments.instrument_version.cache_clear()

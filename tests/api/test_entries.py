@@ -395,11 +395,12 @@ def test_bad_query_parameters_are_named(api, cast, query, field):
 # --- the cost of a submission ------------------------------------------------------------------
 
 
-def test_a_submission_reads_twice_and_writes_three_rows(api, cast, clock):
+def test_a_submission_reads_twice_writes_three_rows_and_reads_its_scores(api, cast, clock):
     """The evening peak's request: the token, the patient with the caller's role and its
-    instrument, then the entry, its version and its scores (on PostgreSQL in one statement,
-    ``diary.inserts``), then in the same transaction the stored 7-day DDS of the seven days
-    the entry counts in (``diary.daily_scores``: lock the patient, read the days, upsert)."""
+    instrument, then the entry, its version and its scores in one transaction (the same on
+    SQLite and PostgreSQL) with the stored 7-day DDS of the seven days the entry counts in
+    (``diary.daily_scores``: lock the patient, read the days, upsert), then the scores for
+    the answer."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -415,14 +416,11 @@ def test_a_submission_reads_twice_and_writes_three_rows(api, cast, clock):
     ]
     assert [s.split()[0] for s in statements[:2]] == ["SELECT", "SELECT"]
     tables = ['"diary_diaryentry"', '"diary_entryversion"', '"diary_itemscore"']
-    if connection.vendor == "postgresql":
-        [write] = statements[2:-3]
-        assert write.startswith("WITH new_entry AS (INSERT INTO")
-        assert [part.split()[0] for part in write.split("INSERT INTO ")[1:]] == tables
-    else:
-        assert [s.split()[2] for s in statements[2:-3]] == tables
-    assert [s.split()[0] for s in statements[-3:]] == ["SELECT", "SELECT", "INSERT"]
-    assert statements[-1].split()[2] == '"diary_dailyscore"'
+    assert [s.split()[2] for s in statements[2:5]] == tables
+    assert [s.split()[0] for s in statements[5:8]] == ["SELECT", "SELECT", "INSERT"]
+    assert statements[7].split()[2] == '"diary_dailyscore"'
+    [answer] = statements[8:]
+    assert answer.startswith("SELECT") and '"diary_itemscore"' in answer
 
 
 def test_a_replay_and_a_second_key_for_the_day_still_answer_after_the_refused_insert(

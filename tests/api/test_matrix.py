@@ -33,6 +33,7 @@ STAFF_LIST = dict(zip(MEMBERS, [403, 403, 200, 200, 200, 401], strict=True))
 STAFF_ACTION = dict(zip(MEMBERS, [404, 404, 200, 200, 404, 401], strict=True))
 TOKEN = dict(zip(MEMBERS, [200, 200, 200, 200, 200, 400], strict=True))
 EVERYONE = dict(zip(MEMBERS, [200, 200, 200, 200, 200, 401], strict=True))
+SIGN_OUT = dict(zip(MEMBERS, [204, 204, 204, 204, 204, 401], strict=True))
 
 
 def _day(cast):
@@ -122,6 +123,7 @@ MATRIX = {
         lambda c, m: ("post", "/api/v1/auth/token/", _token_body(c, m), {}),
         TOKEN,
     ),
+    "auth_logout_create": (lambda c, m: ("post", "/api/v1/auth/logout/", None, {}), SIGN_OUT),
 }
 
 

@@ -91,6 +91,6 @@ def test_each_request_s_token_query_is_planned_once_per_connection(api, cast, po
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
-            ['%FROM "authtoken_token"%'],
+            ['%FROM "diary_apitoken"%'],
         )
         assert cursor.fetchone()[0] == 1

@@ -10,17 +10,17 @@ import uuid
 import pytest
 from django.db import connection
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from diary.days import DayRules
 from diary.models import DiaryEntry, EntryVersion
+from tests.conftest import api_token
 
 THREADS = 50
 
 
 def race(cast, keys):
-    token = Token.objects.create(user=cast.carer).key
+    token = api_token(cast.carer)
     day = DayRules.for_patient(cast.patient).offered_day(timezone.now())
     url = f"/api/v1/patients/{cast.patient.pk}/entries/"
     body = {"date": day.isoformat(), "scores": {"fever": 2, "rash": 1}}

@@ -178,8 +178,8 @@ def test_the_clinic_day_prints_every_summary_one_page_each(desktop, cast):
 
 def test_stored_xss_in_notes_renders_as_text_on_every_clinician_page(desktop, cast):
     _clinic_world(cast, dict(enumerate(PAYLOADS)))
-    cast.patient.display_name = '<img src=x onerror="window.__xss=1">'
-    cast.patient.save()
+    cast.patient.identity.display_name = '<img src=x onerror="window.__xss=1">'
+    cast.patient.identity.save()
     tomorrow = _appointment_day(cast)
     pk = cast.patient.pk
     pages = [

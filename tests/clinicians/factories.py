@@ -1,6 +1,6 @@
 import factory
 
-from clinicians.models import Clinic, ClinicMembership
+from diary.clinics import Clinic, ClinicMembership
 from tests.diary.factories import UserFactory
 
 

@@ -149,14 +149,14 @@ def test_the_query_count_does_not_grow_with_the_records(client, cast):
 def test_a_raw_sql_change_is_journalled_and_the_journal_is_append_only(client, cast, postgres):
     patient = cast.patient
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE diary_patient SET display_name = 'x' WHERE id = %s", [patient.pk])
+        cursor.execute("UPDATE diary_patient SET time_zone = 'x' WHERE id = %s", [patient.pk])
     change = RawChange.objects.filter(table_name="diary_patient", operation="UPDATE").last()
     assert change is not None
     assert change.old_row["id"] == patient.pk
-    assert change.old_row["display_name"] == patient.display_name
-    assert change.new_row["display_name"] == "x"
+    assert change.old_row["time_zone"] == patient.time_zone
+    assert change.new_row["time_zone"] == "x"
     assert change.db_user and change.txid
-    assert Patient.objects.get(pk=patient.pk).display_name == "x"
+    assert Patient.objects.get(pk=patient.pk).time_zone == "x"
     for statement in (
         "UPDATE audit_raw_change SET table_name = 'y' WHERE id = %s",
         "DELETE FROM audit_raw_change WHERE id = %s",
@@ -168,6 +168,46 @@ def test_a_raw_sql_change_is_journalled_and_the_journal_is_append_only(client, c
     events = json.loads(client.get(_url(patient, "audit.json")).content)["events"]
     raw = [e for e in events if e["origin"] == "database" and e["model"] == "diary_patient"]
     assert any(
-        {"field": "display_name", "old": patient.display_name, "new": "x"} in e["changes"]
-        for e in raw
+        {"field": "time_zone", "old": patient.time_zone, "new": "x"} in e["changes"] for e in raw
     )
+
+
+def test_a_raw_sql_change_of_the_identity_is_journalled_without_the_values(client, cast, postgres):
+    patient = cast.patient
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE diary_patientidentity SET display_name = 'Forged Name' WHERE patient_id = %s",
+            [patient.pk],
+        )
+    change = RawChange.objects.filter(table_name="diary_patientidentity").last()
+    assert change.operation == "UPDATE" and change.db_user and change.txid
+    assert change.old_row == {"id": patient.identity.pk, "patient_id": patient.pk}
+    assert change.new_row["changed_fields"] == ["display_name"]
+    assert "Forged" not in json.dumps([change.old_row, change.new_row])
+    sign_in(client, cast.clinician)
+    events = json.loads(client.get(_url(patient, "audit.json")).content)["events"]
+    assert any(e["model"] == "diary_patientidentity" for e in events if e["origin"] == "database")
+
+
+def test_identity_changes_show_who_when_why_and_which_field_but_not_the_values(client, cast):
+    sign_in(client, cast.clinic_admin)
+    base = f"/clinic/admin/{cast.clinic.pk}/patients/{cast.patient.pk}/"
+    form = {
+        "reference": "AAA-0001",
+        "display_name": "Ada Lovelace-Byron",
+        "date_of_birth": "2015-01-01",
+        "disease": "CANDLE",
+        "time_zone": "Europe/London",
+        "reason": "spelling",
+    }
+    assert client.post(base, form).status_code == 302
+    sign_in(client, cast.clinician)
+    body = client.get(_url(cast.patient, "audit.json")).content.decode()
+    assert "Lovelace" not in body and cast.patient.identity.display_name not in body
+    events = json.loads(body)["events"]
+    [renamed] = [e for e in events if e["model"] == "Patient identity" and e["action"] == "changed"]
+    assert renamed["user"] == "clinic-admin" and renamed["role"] == "clinic_admin"
+    assert renamed["reason"] == "spelling"
+    assert renamed["changes"] == [
+        {"field": "display_name", "old": "(not recorded)", "new": "(not recorded)"}
+    ]

@@ -121,7 +121,7 @@ def test_everyone_but_the_clinic_admin_gets_404(client, cast, name):
 
 
 def test_an_admin_of_another_clinic_gets_404(client, cast):
-    from clinicians.models import ClinicMembership
+    from diary.clinics import ClinicMembership
 
     ClinicMembership.objects.filter(user=cast.outside_clinician).update(role="clinic_admin")
     sign_in(client, cast.outside_clinician)
@@ -145,6 +145,9 @@ def test_erasure_requires_a_reason_and_the_typed_reference(client, cast, form):
 
 
 def test_erasure_pseudonymises_and_cuts_carer_access(client, cast, diary):
+    # The carer also cares for another child, so keeps their account (see
+    # test_erasure_everywhere for a carer who had only this patient).
+    CarerLink.objects.create(carer=cast.carer, patient=cast.unlinked_patient, relationship="other")
     invitation = _invite(cast)
     born = cast.patient.date_of_birth
     versions = EntryVersion.objects.filter(patient=cast.patient).count()

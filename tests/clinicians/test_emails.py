@@ -13,8 +13,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from clinicians.models import Alert, Clinic, ClinicMembership, EmailClaim, NightRun
+from clinicians.models import Alert, EmailClaim, NightRun
 from clinicians.nightly import digests, health, reminders, runs, sending, services
+from diary.clinics import Clinic, ClinicMembership
 from diary.models import CarerLink
 from tests.clinicians.factories import MembershipFactory
 from tests.clinicians.nightly_harness import calm, joined, write_day

@@ -14,7 +14,6 @@ from django.test.utils import CaptureQueriesContext
 import scoring
 from clinicians.models import Alert, NightRun, PatientEvaluation
 from clinicians.nightly import health, runs, services
-from diary import instruments
 from diary.models import InstrumentDefinition
 from tests.clinicians.nightly_harness import calm, joined, write_day
 from tests.diary.factories import PatientFactory
@@ -244,7 +243,6 @@ def test_a_backfill_runs_the_given_night_and_refuses_one_not_over(cast):
 @pytest.fixture
 def version_7(cast):
     """Clinic A adopts its own CANDLE diary, version 7, with a control threshold of 0.3."""
-    instruments.instrument_version.cache_clear()
     derived = scoring.derive_instrument(
         scoring.instrument_for("CANDLE"), version=7, control_threshold=Fraction(3, 10)
     )
@@ -254,8 +252,7 @@ def version_7(cast):
             disease="CANDLE", version=7, clinic=cast.clinic, definition=derived.to_dict()
         )
 
-    yield adopt
-    instruments.instrument_version.cache_clear()
+    return adopt
 
 
 def test_each_window_is_scored_with_the_version_the_pages_use(cast, version_7):

@@ -5,18 +5,10 @@ from fractions import Fraction
 import pytest
 from django.core import mail
 
-from clinicians.models import ClinicMembership
-from diary.instruments import current_instrument, instrument_version
+from diary.clinics import ClinicMembership
+from diary.instruments import current_instrument
 from diary.models import CarerInvitation, InstrumentDefinition, Patient, User
 from tests.conftest import MEMBERS, sign_in
-
-
-@pytest.fixture(autouse=True)
-def _fresh_instrument_cache():
-    # Instrument versions are cached per (disease, version); tests create their own.
-    instrument_version.cache_clear()
-    yield
-    instrument_version.cache_clear()
 
 
 def _admin(client, cast):
@@ -180,8 +172,7 @@ def test_a_threshold_profile_makes_new_versions_where_the_threshold_changes(clie
     savi = Patient.objects.create(
         clinic=cast.clinic,
         reference="AAA-0009",
-        display_name="S",
-        date_of_birth="2015-01-01",
+        birth_year=2015,
         disease="SAVI",
         time_zone="Europe/London",
     )

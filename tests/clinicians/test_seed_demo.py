@@ -5,8 +5,8 @@ from io import StringIO
 from django.core.management import call_command
 from django.utils import timezone
 
-from clinicians.models import Clinic, ClinicMembership
 from diary.access import patients_for
+from diary.clinics import Clinic, ClinicMembership
 from diary.models import DiaryEntry, EntryVersion, Patient, User
 
 

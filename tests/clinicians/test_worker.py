@@ -21,12 +21,12 @@ import uuid
 import pytest
 import redis
 from django.db import connection
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from clinicians.models import Alert, ClinicMembership, EmailClaim, NightRun, PatientEvaluation
+from clinicians.models import Alert, EmailClaim, NightRun, PatientEvaluation
 from clinicians.nightly import health, schedule
 from config.celery import app as celery_app
+from diary.clinics import ClinicMembership
 from diary.services import Submission, submit_entry
 from tests.clinicians.factories import MembershipFactory
 from tests.clinicians.nightly_harness import (
@@ -38,6 +38,7 @@ from tests.clinicians.nightly_harness import (
     wait_until,
     write_day,
 )
+from tests.conftest import api_token
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -247,8 +248,7 @@ def test_with_redis_down_a_diary_is_still_saved_and_evaluated_once_redis_is_back
                 source="web",
             )
             api = APIClient()
-            token, _ = Token.objects.get_or_create(user=cast.other_carer)
-            api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            api.credentials(HTTP_AUTHORIZATION=f"Token {api_token(cast.other_carer)}")
             saved["api"] = api.post(
                 f"/api/v1/patients/{cast.other_patient.pk}/entries/",
                 {"date": day.isoformat(), "scores": {"fever": 4}},

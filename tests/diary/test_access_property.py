@@ -11,8 +11,8 @@ from django.http import Http404
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clinicians.models import Clinic, ClinicMembership
 from diary.access import patient_for, patients_for
+from diary.clinics import Clinic, ClinicMembership
 from diary.models import CarerLink, Patient, User
 
 CLINICS = 3
@@ -70,8 +70,7 @@ def _check(graph: dict) -> None:
         Patient.objects.create(
             clinic=clinics[graph["patient_clinic"][p]],
             reference=f"P-{p}",
-            display_name=f"Patient {p}",
-            date_of_birth="2015-01-01",
+            birth_year=2015,
             disease="CANDLE",
             time_zone="Europe/London",
             is_active=graph["patient_active"][p],

@@ -3,7 +3,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 
 from diary.audit import audit_context
-from diary.models import Patient
+from diary.models import Patient, PatientIdentity
 from tests.conftest import sign_in
 from tests.diary.factories import UserFactory
 
@@ -20,11 +20,18 @@ def test_a_change_through_the_admin_is_recorded_with_the_user(client, cast, supe
     form = {
         "clinic": patient.clinic_id,
         "reference": patient.reference,
-        "display_name": "Renamed In Admin",
-        "date_of_birth": "2015-01-01",
+        "birth_year": "2015",
         "disease": "SAVI",
         "time_zone": patient.time_zone,
         "is_active": "on",
+        "identity-TOTAL_FORMS": "1",
+        "identity-INITIAL_FORMS": "1",
+        "identity-MIN_NUM_FORMS": "0",
+        "identity-MAX_NUM_FORMS": "1",
+        "identity-0-id": patient.identity.pk,
+        "identity-0-patient": patient.pk,
+        "identity-0-display_name": "Renamed In Admin",
+        "identity-0-date_of_birth": "2015-01-01",
     }
     response = client.post(url, form)
     assert response.status_code == 302, response.content[:2000]
@@ -37,7 +44,13 @@ def test_a_change_through_the_admin_is_recorded_with_the_user(client, cast, supe
     delta = record.diff_against(previous)
     changed = {c.field: (c.old, c.new) for c in delta.changes}
     assert changed["disease"] == ("CANDLE", "SAVI")
-    assert changed["display_name"] == (previous.display_name, "Renamed In Admin")
+    # The rename is recorded (who, role, origin, which field) without the names.
+    renamed = PatientIdentity.history.filter(patient_id=patient.pk).order_by("-history_id")[0]
+    assert renamed.history_type == "~" and renamed.history_changed_fields == "display_name"
+    assert renamed.history_user == superuser and renamed.history_role == "site_admin"
+    assert renamed.history_origin.startswith("web:/admin/")
+    assert not hasattr(renamed, "display_name") and not hasattr(renamed, "date_of_birth")
+    assert PatientIdentity.objects.get(patient=patient).display_name == "Renamed In Admin"
 
 
 def test_a_service_change_records_who_role_and_why(cast):
@@ -70,14 +83,18 @@ def test_a_management_command_change_is_recorded_as_system(db):
 
 
 def test_history_rows_cannot_be_changed_on_postgresql(cast, postgres):
-    cast.patient.display_name = "Changed"
+    cast.patient.time_zone = "Europe/Dublin"
     cast.patient.save()
-    table = Patient.history.model._meta.db_table
-    for sql in (f"UPDATE {table} SET display_name = 'forged'", f"DELETE FROM {table}"):
-        with (
-            pytest.raises(Exception, match="append-only"),
-            transaction.atomic(),
-            connection.cursor() as cursor,
-        ):
-            cursor.execute(sql)
-    assert Patient.history.filter(display_name="forged").count() == 0
+    identity = cast.patient.identity
+    identity.display_name = "Changed"
+    identity.save()
+    for model in (Patient, PatientIdentity):
+        table = model.history.model._meta.db_table
+        for sql in (f"UPDATE {table} SET history_role = 'forged'", f"DELETE FROM {table}"):
+            with (
+                pytest.raises(Exception, match="append-only"),
+                transaction.atomic(),
+                connection.cursor() as cursor,
+            ):
+                cursor.execute(sql)
+        assert model.history.filter(history_role="forged").count() == 0

@@ -76,25 +76,16 @@ def rebuilt(patient_id):
 def test_the_table_always_equals_a_rebuild(cast, steps):
     try:
         with transaction.atomic():
-            _clear_instrument_cache()  # this example's instrument versions, not another's
             for step in steps:
                 _apply(cast, step)
                 assert stored(cast.patient.pk) == rebuilt(cast.patient.pk), step
             raise _Rollback
     except _Rollback:
         pass
-    finally:
-        _clear_instrument_cache()
 
 
 class _Rollback(Exception):
     pass
-
-
-def _clear_instrument_cache():
-    from diary.instruments import instrument_version
-
-    getattr(instrument_version, "cache_clear", lambda: None)()
 
 
 def _apply(cast, step):

@@ -180,11 +180,10 @@ def test_the_api_token_needs_the_code_for_staff_and_is_tied_to_it(client, cast):
     api = Client(HTTP_AUTHORIZATION=f"Token {token}")
     assert api.get(f"/api/v1/patients/{cast.patient.pk}/").status_code == 200
     # A token made without the two-factor check (e.g. in the admin) is refused for staff.
-    from rest_framework.authtoken.models import Token
+    from diary.tokens import issue_token
 
-    Token.objects.filter(user=cast.clinician).delete()
-    bare = Token.objects.create(user=cast.clinician)
-    refused = Client(HTTP_AUTHORIZATION=f"Token {bare.key}").get("/api/v1/patients/")
+    _, bare = issue_token(user=cast.clinician, name="no code", verified=False)
+    refused = Client(HTTP_AUTHORIZATION=f"Token {bare}").get("/api/v1/patients/")
     assert refused.status_code == 401
 
 

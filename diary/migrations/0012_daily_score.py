@@ -15,7 +15,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("diary", "0006_raw_change"),
+        ("diary", "0011_clinic_moves_to_diary"),
     ]
 
     operations = [

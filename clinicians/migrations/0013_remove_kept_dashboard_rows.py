@@ -3,7 +3,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clinicians", "0011_kept_rows_mark"),
+        ("clinicians", "0012_clinic_moves_to_diary"),
     ]
 
     operations = [
