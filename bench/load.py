@@ -17,8 +17,7 @@ loopback gunicorn (``config/gunicorn.conf.py``, ``BENCH_FLOOR=1``) and a Celery 
    day, then their week) and 5 clinicians (dashboard, patient page with three years); the smoke
    run is this phase alone, 30 s with 20 users.
 
-As beat would, it sends ``clinicians.keep_fresh_rows`` to the worker every minute (the
-dashboard rows of patients with new entries are kept). Then it checks, from the database: every
+Then it checks, from the database: every
 accepted key is stored exactly once and the entries created equal the distinct accepted keys
 (nothing lost, nothing duplicated), and no request got a 5xx. Any failed check exits 1 (that
 is what CI runs); timings never fail it. Last, the full run times the SQL the dashboard and
@@ -38,7 +37,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -158,64 +156,19 @@ def prepare(night: datetime.date, data_path: Path) -> None:
         cursor.execute("DELETE FROM diary_diaryentry WHERE date > %s", [night])
         cursor.execute("SET session_replication_role = origin")
         cursor.execute("DROP TABLE IF EXISTS bench_floor")
-        # Rows kept by earlier runs are dropped; those of the night are kept again below.
-        cursor.execute("DELETE FROM clinicians_keptdashboardrow")
     from bench.floor import CREATE
+    from diary.daily_scores import rebuild
 
     with connection.cursor() as cursor:
         cursor.execute(CREATE)
-    _keep_dashboard_rows()
+    started = time.monotonic()
+    rebuild(since=night + datetime.timedelta(days=1))  # the windows of the days removed
+    print(
+        f"Daily scores from {night + datetime.timedelta(days=1)} rewritten in "
+        f"{time.monotonic() - started:.1f} s"
+    )
     clinicians = _clinicians()
     write_data(night, data_path, clinicians, _issue_tokens())
-
-
-def _keep_dashboard_rows() -> None:
-    """What the nightly run leaves behind: every patient's dashboard row for today kept
-    (``clinicians.nightly.runs`` keeps each batch's rows after evaluating it)."""
-    from clinicians.reports.dashboard import forget_kept_rows, keep_rows
-    from diary.models import Patient
-
-    started = time.monotonic()
-    ids = list(Patient.objects.order_by("pk").values_list("pk", flat=True))
-    for i in range(0, len(ids), 500):
-        keep_rows(ids[i : i + 500], now())
-    forget_kept_rows()  # this process is not a web process
-    # The bookmark of the minute task (``clinicians.keep_fresh_rows``), as a running beat
-    # leaves it: every version so far read.
-    from clinicians.models import KeptRowsMark
-    from diary.models import EntryVersion
-
-    newest = EntryVersion.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    KeptRowsMark.objects.update_or_create(
-        pk=1, defaults={"last_version_id": newest, "updated_at": now()}
-    )
-    print(f"Dashboard rows kept for {len(ids):,} patients in {time.monotonic() - started:.1f} s")
-
-
-def _catch_up_fresh_rows() -> None:
-    """Before the evening: the minute task caught up with the submit phase, whose 250
-    submissions a second (12 times the evening's rate) would otherwise leave the worker
-    scoring 10,000 rows during the evening; its minute ticks then keep up with the evening's."""
-    from clinicians.models import KeptRowsMark
-    from clinicians.reports.dashboard import forget_kept_rows, keep_fresh_rows
-    from diary.models import EntryVersion
-
-    started, total = time.monotonic(), 0
-    newest = EntryVersion.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    # Until the bookmark reaches the newest version: a minute tick the worker is running holds
-    # the bookmark (``keep_fresh_rows`` then returns 0 at once), and the evening must not
-    # start while the worker is still scoring the submit phase's rows.
-    while KeptRowsMark.objects.get(pk=1).last_version_id < newest:
-        kept = keep_fresh_rows(now())
-        total += kept
-        if not kept:
-            time.sleep(0.5)
-        if time.monotonic() - started > 300:
-            raise SystemExit("the minute task's bookmark did not catch up within 5 minutes")
-    forget_kept_rows()  # this process is not a web process
-    print(
-        f"\nFresh dashboard rows kept for {total:,} patients in {time.monotonic() - started:.1f} s"
-    )
 
 
 def _issue_tokens() -> dict[int, str]:
@@ -443,34 +396,6 @@ class Stack:
                 process.kill()
 
 
-class MinuteTicks:
-    """What beat does for the dashboard during the run: ``clinicians.keep_fresh_rows`` sent to
-    the worker every minute (``config/celery.py``). The other beat entries (the night, the
-    reminders) are not sent: they are measured by ``bench/nightly.py``."""
-
-    def __init__(self, broker: str) -> None:
-        from celery import Celery
-
-        self.app = Celery("load-ticks", broker=broker)
-        self.app.conf.task_serializer = "json"
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.sent = 0
-
-    def _run(self) -> None:
-        while not self.stop.wait(60):
-            self.app.send_task("clinicians.keep_fresh_rows", expires=50)
-            self.sent += 1
-
-    def __enter__(self) -> MinuteTicks:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.stop.set()
-        self.thread.join()
-
-
 # --- locust ------------------------------------------------------------------------------------
 
 
@@ -628,7 +553,7 @@ def main() -> int:
     results, figures = [], {}
     started = now()
     stack = Stack(free_port(), work, page_pool=args.page_pool, worker_nice=args.worker_nice)
-    with stack, MinuteTicks(REDIS_URL) as ticks:
+    with stack:
         # Floor and submissions twice, alternately: each ratio compares phases a minute and a
         # half apart at most, and a host that slows down for one phase shows as two ratios
         # that disagree instead of one wrong one.
@@ -648,13 +573,10 @@ def main() -> int:
         _, evening_users, evening_seconds, _ = phases[-1]
         reserve = evening_users * evening_seconds * 2
         for tag, count, seconds, classes in phases:
-            if tag == "evening":
-                _catch_up_fresh_rows()
             write_data(night, data, clinicians, tokens, reserve)
             rows, result = run_locust(stack, count, seconds, classes, work, data, tag)
             print_figures(f"{tag}: {count} users, {seconds} s ({', '.join(classes)})", rows)
             figures[tag], _ = {f.name: f for f in rows}, results.append(result)
-    print(f"\nclinicians.keep_fresh_rows sent to the worker every minute: {ticks.sent} times")
     failed = verify(started, results)
     if not args.smoke:
         print_ratios(figures, json.loads(data.read_text())["clinicians"][0])

@@ -225,6 +225,21 @@ def build(
             else:
                 cursor.execute(sql, params)
         print(f"  {label:<12} {time.perf_counter() - started:6.1f} s", flush=True)
+    _fill_daily_scores()
+
+
+def _fill_daily_scores() -> None:
+    """The stored 7-day DDS the pages read, written by the application's own rebuild."""
+    from django.db import connection
+
+    from diary.daily_scores import rebuild
+
+    started = time.perf_counter()
+    written = rebuild()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE diary_dailyscore")
+    seconds = time.perf_counter() - started
+    print(f"  {'scores':<12} {seconds:6.1f} s ({written:,} daily scores)", flush=True)
 
 
 def _other_columns(model: str, given: str) -> tuple[str, str, dict[str, object]]:

@@ -114,38 +114,6 @@ class PatientEvaluation(models.Model):
         return f"{self.patient_id} {self.date.isoformat()}"
 
 
-class KeptDashboardRow(models.Model):
-    """A dashboard row's scores, kept so that every web process can reuse them.
-
-    A cache, not a record: ``key`` digests everything the scores are computed from (see
-    ``clinicians.reports.dashboard``), so a row is never stale, and any row may be deleted at
-    any time (older diary days are, as rows are written). Not audited: it holds nothing that
-    is not computed again from the audited diary.
-    """
-
-    key = models.CharField(max_length=64, primary_key=True)
-    patient = models.ForeignKey("diary.Patient", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField(help_text="The diary day the row shows.")
-    scores = models.JSONField()
-
-    class Meta:
-        indexes = [models.Index(fields=["patient", "day"], name="kept_row_patient_day")]
-
-    def __str__(self) -> str:
-        return f"{self.patient_id} {self.day.isoformat()}"
-
-
-class KeptRowsMark(models.Model):
-    """How far ``clinicians.keep_fresh_rows`` has read the diary: the highest entry version
-    whose patient's dashboard row it has kept. One row; a cache's bookmark, not a record."""
-
-    last_version_id = models.BigIntegerField()
-    updated_at = models.DateTimeField()
-
-    def __str__(self) -> str:
-        return f"versions up to {self.last_version_id}"
-
-
 class EmailClaim(models.Model):
     """One email to one person, recorded before it is sent.
 

@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from clinicians.models import EmailClaim
 from clinicians.nightly import reminders, runs, sending
-from clinicians.reports import dashboard
 
 logger = logging.getLogger(__name__)
 
@@ -33,17 +32,6 @@ def _moment(now_iso: str | None) -> datetime.datetime:
 def nightly_tick(now_iso: str | None = None) -> list[int]:
     """Start every clinic's due nights, catch up missed ones, and resume lost work."""
     return runs.start_due_nights(_moment(now_iso))
-
-
-@shared_task(name="clinicians.keep_fresh_rows")
-def keep_fresh_rows() -> int:
-    """Keep the dashboard rows of the patients with new entries since the last call (every
-    minute). A cache: a failure is logged, and the next call or the next visit does the work."""
-    try:
-        return dashboard.keep_fresh_rows(timezone.now())
-    except Exception:
-        logger.exception("dashboard rows: fresh rows not kept")
-        return 0
 
 
 @shared_task(name="clinicians.evaluate_batch")

@@ -8,9 +8,6 @@ email is recorded in a row with a unique constraint before anything happens.
   diary cut-off (04:00 local by default) having passed in all of its zones, whatever the zone
   and however long the day was around a DST change; missed nights are caught up, lost work is
   handed out again.
-- ``fresh-dashboard-rows`` every minute: the dashboard rows of patients with new entries are
-  scored and kept (``clinicians.reports.dashboard.keep_fresh_rows``), so that during the
-  evening peak a clinic's dashboard does not score them while the clinician waits.
 - ``carer-reminders`` every 5 minutes: carers whose chosen local time has passed without an
   entry for the day get their evening reminder.
 
@@ -34,11 +31,6 @@ app.conf.beat_schedule = {
         "task": "clinicians.nightly_tick",
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 14 * 60},
-    },
-    "fresh-dashboard-rows": {
-        "task": "clinicians.keep_fresh_rows",
-        "schedule": crontab(),  # every minute
-        "options": {"expires": 50},
     },
     "carer-reminders": {
         "task": "clinicians.reminder_tick",

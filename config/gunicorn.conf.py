@@ -22,10 +22,10 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
 # Recycle processes now and then, staggered, so a slow leak never reaches production memory;
-# rarely, because a new process starts with no kept dashboard rows and the
-# old one closes its keep-alive connections (the client retries). At 5,000 the load test's
-# processes restarted every 15-20 s at the floor's rate, twice during the evening phase,
-# and the dashboards they served next were the slowest of the run (p99 1.4 s). At the
+# rarely, because the old process closes its keep-alive connections (the client retries).
+# At 5,000 the load test's processes restarted every 15-20 s at the floor's rate, twice during
+# the evening phase, and the dashboards they served next were the slowest of the run (p99
+# 1.4 s). At the
 # measured peak of about 300 requests/s per process this is a restart every 3 minutes at most.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "50000"))
 max_requests_jitter = max_requests // 10

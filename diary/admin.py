@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
+from diary import daily_scores
 from diary.models import (
     ApiToken,
     CarerLink,
@@ -50,6 +51,11 @@ class PatientAdmin(SimpleHistoryAdmin):
     search_fields = ("reference",)
     readonly_fields = ("erased_at",)
     inlines = [PatientIdentityInline]
+
+    def save_model(self, request: HttpRequest, obj: Patient, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "disease" in form.changed_data:
+            daily_scores.rebuild([obj.pk])  # the entries are now read under another diary
 
 
 @admin.register(CarerLink)

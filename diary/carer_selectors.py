@@ -1,7 +1,7 @@
 """Reads behind the carer's pages: one day's entry, the week's and the last four weeks' DDS.
 
-Scores go through ``diary.selectors.versioned_days`` and ``scoring`` like every other page, so a
-carer sees the same 7-day DDS as the clinic, the API and the nightly job.
+The 7-day DDS comes from its one store (``diary.selectors.daily_dds``) like every other page's,
+so a carer sees the same 7-day DDS as the clinic, the API and the exports.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import scoring
 from diary.days import DayRules
 from diary.instruments import current_instrument, instrument_versions
 from diary.models import DiaryEntry, EntryVersion, ItemScore, Patient
-from diary.selectors import WINDOW_SPAN, latest_versions, versioned_days, versioned_series
+from diary.selectors import WINDOW_SPAN, daily_dds, latest_versions, versioned_days
 
 WEEK_DAYS = 7
 HISTORY_DAYS = 28
@@ -82,7 +82,7 @@ def trend(patient: Patient, end: datetime.date, days: int = WEEK_DAYS) -> Trend:
     instrument = current_instrument(patient)
     start = end - datetime.timedelta(days=days - 1)
     stored = versioned_days([patient.pk], start - WINDOW_SPAN, end).get(patient.pk, {})
-    series = versioned_series(patient.disease, instrument, stored, start, end)
+    series = daily_dds([patient], {patient.pk: instrument}, start, end)[patient.pk]
     diary = {day: dict(day_scores.scores) for day, day_scores in stored.items()}
     shown = {day: day_scores for day, day_scores in stored.items() if start <= day <= end}
     own = instrument_versions((patient.disease, s.instrument_version) for s in shown.values())

@@ -339,6 +339,43 @@ class ItemScore(models.Model):
         return f"{self.item_code}={self.score}"
 
 
+class DailyScore(models.Model):
+    """A patient's 7-day DDS on ``date``: the one store of a derived score.
+
+    Derived from the diary, never edited: ``diary.daily_scores`` writes a patient's rows in the
+    transaction that changes an entry, and ``manage.py rebuild_scores`` rewrites them from
+    scratch. There is a row for each day whose window ``[date - 6, date]`` holds an entry; a
+    day without a row has an empty window, whose DDS is insufficient under the patient's
+    current instrument. Not audited: it holds nothing the audited diary does not.
+    """
+
+    # No index of its own: the unique (patient, date) index leads with it.
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="+", db_index=False)
+    date = models.DateField()
+    instrument_version = models.PositiveIntegerField(help_text="The version that scored it.")
+    # The exact DDS as a fraction in lowest terms; both empty when the window is insufficient.
+    numerator = models.PositiveIntegerField(null=True, blank=True)
+    denominator = models.PositiveIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=12)  # scoring.Status values
+    observed = models.PositiveIntegerField()
+    expected = models.PositiveIntegerField()
+    missing_items = models.TextField(blank=True, help_text="Item codes without any score.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "date"], name="daily_score_one_per_day"),
+            models.CheckConstraint(
+                condition=Q(numerator__isnull=True, denominator__isnull=True, status="insufficient")
+                | Q(numerator__isnull=False, denominator__gt=0)
+                & Q(status__in=["remission", "controlled", "active"]),
+                name="daily_score_value_iff_sufficient",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient_id} {self.date.isoformat()} {self.status}"
+
+
 class CarerInvitation(models.Model):
     """A clinic's invitation for a carer to join a patient's diary.
 

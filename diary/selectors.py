@@ -1,15 +1,11 @@
 """Reads that turn stored entries into ``scoring`` input, shared by pages, API, exports and tasks.
 
 Only the latest version of each entry counts. The scores of an entry are read with the
-instrument version the entry was captured with.
-
-**Windows that mix instrument versions.** A clinic may change a diary (items, bands,
-thresholds), so a 7-day window can hold entries captured with different versions. Each window
-is scored with the version of its newest entry: that is the diary the carer was last asked to
-fill in, and its thresholds are the ones in force. Item scores of older entries are read under
-that version: an item the newer version no longer has is left out, and an item the older
-version did not have counts as blank for those days. A window without any entry is scored with
-the patient's current instrument (it is insufficient either way).
+instrument version the entry was captured with. A 7-day DDS is computed in one place,
+:func:`versioned_series`, which scores each window with the version ``scoring.window_version``
+names (the version of the window's newest entry, else the patient's current instrument);
+``diary.daily_scores`` stores what it computes, and every page, export and API answer reads
+the 7-day DDS from there through :func:`daily_dds`.
 """
 
 from __future__ import annotations
@@ -18,14 +14,16 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 import scoring
 from diary.days import DayRules
 from diary.instruments import current_instruments, instrument_version
-from diary.models import DiaryEntry, EntryVersion, ItemScore, Patient
+from diary.models import DailyScore, DiaryEntry, EntryVersion, ItemScore, Patient
 
 Days = dict[datetime.date, dict[str, int | None]]
 
@@ -71,32 +69,6 @@ def diary_days(
     for patient_id, day, code, score in rows:
         result[patient_id].setdefault(day, {})[code] = score
     return result
-
-
-def window_marks(
-    patient_ids: Iterable[int], start: datetime.date, end: datetime.date
-) -> dict[int, tuple[int, int]]:
-    """Per patient, the number of entry versions dated in ``[start, end]`` and the highest
-    version id among them, in one query that reads no item scores.
-
-    Versions are append-only (never updated or deleted; on PostgreSQL a trigger refuses it),
-    so the window's content changes exactly when one of these two numbers does: a new entry
-    or correction adds a version, and one committed late with a lower id still adds to the
-    count. A reader that keeps what it computed from the window can key it on these marks
-    and read the item scores again only for the patients whose marks moved.
-    """
-    rows = (
-        EntryVersion.objects.filter(
-            entry__patient_id__in=list(patient_ids),
-            entry__date__gte=start,
-            entry__date__lte=end,
-        )
-        .values("entry__patient_id")
-        .annotate(n=Count("id"), last=Max("id"))
-        .values_list("entry__patient_id", "n", "last")
-        .order_by()
-    )
-    return {patient_id: (n, last) for patient_id, n, last in rows}
 
 
 @dataclass(frozen=True)
@@ -146,59 +118,149 @@ def versioned_series(
     start: datetime.date,
     end: datetime.date,
 ) -> list[DayDDS]:
-    """The 7-day DDS on every day of ``[start, end]`` under the mixed-version rule above.
+    """The 7-day DDS on every day of ``[start, end]``, each window scored with the version
+    ``scoring.window_version`` names (``current`` when the window has no entry).
 
-    ``days`` must hold the stored days of ``[start - 6, end]``. Consecutive days governed by the
+    ``days`` must hold the stored days of ``[start - 6, end]``. Consecutive days scored by the
     same version are scored together with ``scoring.dds_series``.
     """
     series: list[DayDDS] = []
     for version, run_start, run_end in _runs(days, start, end):
         instrument = current if version is None else instrument_version(disease, version)
-        projected = _project(days, instrument, run_start - WINDOW_SPAN, run_end)
+        window = {
+            day: stored.scores
+            for day, stored in days.items()
+            if run_start - WINDOW_SPAN <= day <= run_end
+        }
+        projected = scoring.read_under(instrument, window)
         for score in scoring.dds_series(instrument, projected, run_start, run_end):
             series.append(DayDDS(score, instrument))
     return series
 
 
+def entry_versions(days: Mapping[datetime.date, StoredDay]) -> dict[datetime.date, int]:
+    """Each stored day's instrument version: what ``scoring.window_version`` reads."""
+    return {day: stored.instrument_version for day, stored in days.items()}
+
+
+def window_instrument(
+    disease: str,
+    current: scoring.Instrument,
+    days: Mapping[datetime.date, StoredDay],
+    start: datetime.date,
+    end: datetime.date,
+) -> scoring.Instrument:
+    """The instrument that scores the window ``[start, end]`` (``scoring.window_version``)."""
+    version = scoring.window_version(entry_versions(days), start, end)
+    return current if version is None else instrument_version(disease, version)
+
+
 def _runs(
     days: Mapping[datetime.date, StoredDay], start: datetime.date, end: datetime.date
 ) -> list[tuple[int | None, datetime.date, datetime.date]]:
-    """Split ``[start, end]`` into runs of days whose windows share the governing version."""
+    """Split ``[start, end]`` into runs of days whose windows are scored by the same version."""
+    versions = entry_versions(days)
     runs: list[tuple[int | None, datetime.date, datetime.date]] = []
-    newest: tuple[datetime.date, int] | None = None
-    day = start - WINDOW_SPAN
+    day = start
     while day <= end:
-        if day in days:
-            newest = (day, days[day].instrument_version)
-        if day >= start:
-            governing = newest[1] if newest and newest[0] >= day - WINDOW_SPAN else None
-            if runs and runs[-1][0] == governing:
-                runs[-1] = (governing, runs[-1][1], day)
-            else:
-                runs.append((governing, day, day))
+        version = scoring.window_version(versions, day - WINDOW_SPAN, day)
+        if runs and runs[-1][0] == version:
+            runs[-1] = (version, runs[-1][1], day)
+        else:
+            runs.append((version, day, day))
         day += datetime.timedelta(days=1)
     return runs
 
 
-def _project(
-    days: Mapping[datetime.date, StoredDay],
-    instrument: scoring.Instrument,
+def daily_dds(
+    patients: Iterable[Patient],
+    current: Mapping[int, scoring.Instrument],
     start: datetime.date,
     end: datetime.date,
-) -> Days:
-    known = instrument.index
+) -> dict[int, list[DayDDS]]:
+    """Each patient's 7-day DDS on every day of ``[start, end]``, read from ``DailyScore`` in
+    one query. ``current`` holds each patient's current instrument (``current_instruments``):
+    a day without a row has no entry in its window, which is insufficient under it."""
+    patients = list(patients)
+    disease = {p.pk: p.disease for p in patients}
+    rows = (
+        DailyScore.objects.filter(patient_id__in=list(disease), date__gte=start, date__lte=end)
+        .values_list(*_SCORE_COLUMNS)
+        .order_by()
+    )
+    instruments: dict[tuple[str, int], scoring.Instrument] = {}
+    stored: dict[int, dict[datetime.date, DayDDS]] = {pk: {} for pk in disease}
+    for row in rows:
+        key = (disease[row[0]], row[2])
+        if key not in instruments:
+            instruments[key] = instrument_version(*key)
+        stored[row[0]][row[1]] = _stored_dds(row, instruments[key])
+    days = [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
     return {
-        day: {code: score for code, score in stored.scores.items() if code in known}
-        for day, stored in days.items()
-        if start <= day <= end
+        pk: [found.get(day) or _empty_window(current[pk], day) for day in days]
+        for pk, found in stored.items()
     }
 
 
+def daily_values(
+    patient_ids: Iterable[int], start: datetime.date, end: datetime.date
+) -> dict[int, list[Fraction | None]]:
+    """Each patient's 7-day DDS value on every day of ``[start, end]`` (None: insufficient),
+    read from ``DailyScore`` in one query: what a chart of many patients draws, without
+    building each day's whole score (a dashboard's 14,000)."""
+    found: dict[int, dict[datetime.date, Fraction]] = {pk: {} for pk in patient_ids}
+    rows = DailyScore.objects.filter(
+        patient_id__in=list(found), date__gte=start, date__lte=end, numerator__isnull=False
+    ).values_list("patient_id", "date", "numerator", "denominator")
+    for patient_id, day, numerator, denominator in rows.order_by():
+        found[patient_id][day] = Fraction(numerator, denominator)
+    days = [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
+    return {pk: [values.get(day) for day in days] for pk, values in found.items()}
+
+
+_SCORE_COLUMNS = (
+    "patient_id",
+    "date",
+    "instrument_version",
+    "numerator",
+    "denominator",
+    "status",
+    "observed",
+    "expected",
+    "missing_items",
+)
+
+
+# By value, without calling the enum for each of a dashboard's 14,000 rows (a third of its
+# reading time).
+_STATUSES = {status.value: status for status in scoring.Status}
+
+
+def _stored_dds(row: tuple[Any, ...], instrument: scoring.Instrument) -> DayDDS:
+    _, day, _, numerator, denominator, status, observed, expected, missing = row
+    value = None if numerator is None else Fraction(numerator, denominator)
+    missing_items = tuple(missing.split())
+    partial = value is not None and bool(missing_items)
+    score = scoring.Score(
+        value,
+        _STATUSES[status],
+        observed,
+        expected,
+        partial,
+        missing_items,
+        day - WINDOW_SPAN,
+        day,
+    )
+    return DayDDS(score, instrument)
+
+
+def _empty_window(current: scoring.Instrument, day: datetime.date) -> DayDDS:
+    return DayDDS(scoring.window_score(current, {}, day - WINDOW_SPAN, day), current)
+
+
 def dds_series_for(patient: Patient, start: datetime.date, end: datetime.date) -> list[DayDDS]:
-    """``patient``'s 7-day DDS on every day of ``[start, end]``, in two queries at most."""
-    days = versioned_days([patient.pk], start - WINDOW_SPAN, end).get(patient.pk, {})
-    current = current_instruments([patient])[patient.pk]
-    return versioned_series(patient.disease, current, days, start, end)
+    """``patient``'s 7-day DDS on every day of ``[start, end]``, in two queries."""
+    return daily_dds([patient], current_instruments([patient]), start, end)[patient.pk]
 
 
 @dataclass(frozen=True)
@@ -233,14 +295,12 @@ def _dds_on_days(
 ) -> dict[int, LatestScore]:
     if not patients:
         return {}
-    start = min(day_of.values()) - WINDOW_SPAN
-    stored = versioned_days(day_of, start, max(day_of.values()))
-    instruments = current_instruments(patients)
+    first = min(day_of.values())
+    series = daily_dds(patients, current_instruments(patients), first, max(day_of.values()))
     result = {}
     for p in patients:
         day = day_of[p.pk]
-        dds = versioned_series(p.disease, instruments[p.pk], stored.get(p.pk, {}), day, day)
-        result[p.pk] = LatestScore(day, dds[0].score)
+        result[p.pk] = LatestScore(day, series[p.pk][(day - first).days].score)
     return result
 
 

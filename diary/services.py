@@ -1,7 +1,8 @@
 """Writes to the diary. Every accepted value goes through ``submit_entry`` or ``correct_entry``.
 
-Both validate everything before writing anything, write in one transaction, and record who,
-in which role, from which source, when (client capture and server receipt) and why.
+Both validate everything before writing anything, write in one transaction (with the stored
+7-day DDS the entry changes, ``diary.daily_scores``), and record who, in which role, from which
+source, when (client capture and server receipt) and why.
 ``submit_entry`` is idempotent per (patient, Idempotency-Key): a replay of the same body
 returns the original entry, a different body under the same key is refused, and two racing
 submissions for the same day leave exactly one entry (the database decides, not the code).
@@ -25,6 +26,7 @@ from django.utils import timezone
 import scoring
 from diary.access import role_for
 from diary.audit import ROLE_CARER, ROLE_CLINIC_ADMIN, ROLE_CLINICIAN
+from diary.daily_scores import record_changed_days
 from diary.days import DayRules
 from diary.instruments import current_instrument
 from diary.models import (
@@ -121,6 +123,7 @@ def submit_entry(
                 idempotency_key=idempotency_key,
                 fingerprint=fingerprint,
             )
+            record_changed_days(patient, [entry.date])
     except IntegrityError:
         # This key or this day is taken (a retry, a concurrent request, or another submission
         # for the day): report what is stored.
@@ -191,6 +194,7 @@ def correct_entry(
                 idempotency_key=idempotency_key,
                 fingerprint=fingerprint,
             )
+            record_changed_days(patient, [entry.date])
     except IntegrityError:
         # A concurrent retry of the same correction won: answer with what it stored.
         replay = (

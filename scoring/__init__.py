@@ -47,6 +47,7 @@ from scoring.steroids import (
     weight_on,
 )
 from scoring.summary import Change, change_from_baseline, daily_score, proportion_below
+from scoring.versions import read_under, window_version
 from scoring.window import (
     DDS_WINDOW_DAYS,
     Score,
@@ -105,6 +106,7 @@ __all__ = [
     "prednisone_equivalent",
     "prednisone_mg_for_display",
     "proportion_below",
+    "read_under",
     "round_score",
     "sleep_score",
     "status_for",
@@ -113,4 +115,5 @@ __all__ = [
     "visit_score",
     "weight_on",
     "window_score",
+    "window_version",
 ]

@@ -94,18 +94,6 @@ def cast(db: Any) -> Cast:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_kept_values() -> Any:
-    # The dashboard and the patient page keep values by patient id and version ids; a
-    # rolled-back test database hands the same ids to the next test's different diaries
-    # (production never reuses one).
-    from clinicians.reports.kept import forget_everything_kept
-
-    forget_everything_kept()
-    yield
-    forget_everything_kept()
-
-
-@pytest.fixture(autouse=True)
 def _fast_test_settings(settings: Any) -> None:
     # Password hashing is deliberately slow; tests hash hundreds of passwords.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

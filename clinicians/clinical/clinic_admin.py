@@ -26,6 +26,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 import scoring
+from diary import daily_scores
 from diary.audit import ROLE_CLINIC_ADMIN, audit_context
 from diary.clinics import Clinic, ClinicMembership, ThresholdProfile
 from diary.identity import identity_to_save
@@ -198,6 +199,7 @@ def update_patient(*, patient: Patient, admin: Any, reason: str, **changes: Any)
     unknown = set(changes) - set(PATIENT_FIELDS)
     if unknown:
         raise ValueError(f"cannot change {sorted(unknown)}")
+    disease = patient.disease
     changes = {k: v.strip() if isinstance(v, str) else v for k, v in changes.items()}
     identity = None
     if set(changes) & set(IDENTITY_FIELDS):
@@ -212,6 +214,8 @@ def update_patient(*, patient: Patient, admin: Any, reason: str, **changes: Any)
         patient.save()
         if identity is not None:
             identity.save()
+        if patient.disease != disease:
+            daily_scores.rebuild([patient.pk])  # entries are now read under another diary
     return patient
 
 

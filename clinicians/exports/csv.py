@@ -22,10 +22,10 @@ from fractions import Fraction
 
 import scoring
 from clinicians.reports.records import SteroidVersusBaseline, clinical_records
-from clinicians.reports.scores import PatientDays
+from clinicians.reports.scores import PatientDays, patient_days
 from diary.instruments import current_instruments, instrument_versions
 from diary.models import EntryVersion, ItemScore, Patient
-from diary.selectors import DayDDS, latest_versions, versioned_days
+from diary.selectors import DayDDS, latest_versions
 
 BATCH = 50
 DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
@@ -203,14 +203,10 @@ def day_rows(
 
     def rows() -> Iterator[dict[str, object]]:
         for batch in _batches(patients):
-            ids = [p.pk for p in batch]
-            stored = versioned_days(ids, start - datetime.timedelta(days=6), end)
-            instruments = current_instruments(batch)
-            records = clinical_records(ids)
+            loaded = patient_days(batch, start, end)
+            records = clinical_records([p.pk for p in batch])
             for patient in batch:
-                days = PatientDays(
-                    patient.disease, instruments[patient.pk], stored.get(patient.pk, {})
-                )
+                days = loaded[patient.pk]
                 for dds in days.series(start, end):
                     steroid = records[patient.pk].steroid_versus_baseline(dds.date)
                     yield _day_row(patient, days, dds, items, own) | _steroid_cells(steroid)

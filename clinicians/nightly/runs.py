@@ -19,13 +19,11 @@ import datetime
 import logging
 from collections.abc import Iterator, Sequence
 
-from django.db import transaction
 from django.db.models import Max
 
 from clinicians.models import Alert, NightRun, PatientEvaluation
 from clinicians.nightly import digests, queue, reminders, schedule, sending, services
 from clinicians.nightly.reads import unevaluated_patients, zones_by_clinic
-from clinicians.reports import dashboard
 from diary.clinics import Clinic
 
 logger = logging.getLogger(__name__)
@@ -133,19 +131,7 @@ def evaluate_batch(
         return services.BatchResult(0, 0)
     result = services.evaluate_patients(patient_ids, day, now=now)
     batch_done(run_id, now)
-    _keep_dashboard_rows(run_id, patient_ids, now)
     return result
-
-
-def _keep_dashboard_rows(run_id: int, patient_ids: Sequence[int], now: datetime.datetime) -> None:
-    """Compute the batch's dashboard rows for the diary day that has just begun, so that the
-    clinic's first visit of the day finds them (``clinicians.reports.dashboard``). A cache:
-    if this fails the night goes on and the first visit computes them."""
-    try:
-        with transaction.atomic():  # a failure rolls back to here, not the caller's work
-            dashboard.keep_rows(list(patient_ids), now)
-    except Exception:  # a cache must never fail the night
-        logger.exception("nightly: run %s: dashboard rows not kept", run_id)
 
 
 def batch_done(run_id: int, now: datetime.datetime) -> bool:

@@ -1,11 +1,10 @@
 """Evaluate patients' diary days with ``scoring.evaluate_alerts`` and store the alerts.
 
 The diaries are read through ``diary.selectors.versioned_days`` and ``current_instruments``,
-the reads the pages score with, one query each per batch, and each window is scored under the
-pages' rule for mixed instrument versions (the version of the window's newest entry, else the
-patient's current instrument), so an alert agrees with the DDS a clinician sees. Every evaluated
-(patient, day) gets
-a ``PatientEvaluation`` row, so a day is evaluated once however often the night is run. Alerts
+the reads the stored 7-day DDS is computed from, one query each per batch, and each window is
+scored with the instrument ``scoring.window_version`` names, as the stored DDS is, so an alert
+agrees with the DDS a clinician sees. Every evaluated (patient, day) gets a
+``PatientEvaluation`` row, so a day is evaluated once however often the night is run. Alerts
 are inserted only where no unresolved alert of the same rule exists; the database's partial
 unique constraint settles a race with another worker. Nothing here sends anything.
 """
@@ -25,9 +24,15 @@ from clinicians.models import Alert, PatientEvaluation
 from clinicians.nightly.reads import diary_start, temperatures_on
 from diary.audit import ROLE_SYSTEM, audit_context
 from diary.days import ONE_DAY
-from diary.instruments import current_instruments, instrument_version
+from diary.instruments import current_instruments
 from diary.models import Patient
-from diary.selectors import WINDOW_SPAN, StoredDay, versioned_days
+from diary.selectors import (
+    WINDOW_SPAN,
+    StoredDay,
+    versioned_days,
+    versioned_series,
+    window_instrument,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -77,11 +82,13 @@ def find_alerts(patients: Sequence[Patient], day: datetime.date) -> Findings:
     findings = {}
     for patient in patients:
         days = stored.get(patient.pk, {})
-        instrument = _governing(patient, current[patient.pk], days, day)
+        instrument = window_instrument(
+            patient.disease, current[patient.pk], days, day - WINDOW_SPAN, day
+        )
         try:
             findings[patient.pk] = scoring.evaluate_alerts(
                 instrument,
-                _project(instrument, days),
+                scoring.read_under(instrument, {d: s.scores for d, s in days.items()}),
                 day,
                 temperatures={day: temperatures.get(patient.pk)},
                 previous_status=_previous_status(
@@ -101,19 +108,6 @@ def find_alerts(patients: Sequence[Patient], day: datetime.date) -> Findings:
     return findings
 
 
-def _governing(
-    patient: Patient,
-    current: scoring.Instrument,
-    days: Mapping[datetime.date, StoredDay],
-    day: datetime.date,
-) -> scoring.Instrument:
-    """The instrument the pages score the 7-day window ending ``day`` with."""
-    recent = [d for d in days if day - WINDOW_SPAN <= d <= day]
-    if not recent:
-        return current
-    return instrument_version(patient.disease, days[max(recent)].instrument_version)
-
-
 def _previous_status(
     patient: Patient,
     current: scoring.Instrument,
@@ -121,25 +115,14 @@ def _previous_status(
     day: datetime.date,
     instrument: scoring.Instrument,
 ) -> scoring.Status | None:
-    """The day before's status when a different version governs it, else None (computed by
+    """The day before's status when a different version scores it, else None (computed by
     ``evaluate_alerts`` with the same instrument)."""
     before = day - ONE_DAY
-    governing = _governing(patient, current, days, before)
+    governing = window_instrument(patient.disease, current, days, before - WINDOW_SPAN, before)
     if governing.version == instrument.version:
         return None
-    return scoring.dds_on(governing, _project(governing, days), before).status
-
-
-def _project(
-    instrument: scoring.Instrument, days: Mapping[datetime.date, StoredDay]
-) -> scoring.Days:
-    # Items the instrument does not have (an older or newer version's) are left out, as the
-    # pages do; items it has that a day lacks count as blank.
-    known = instrument.index
-    return {
-        day: {code: score for code, score in stored.scores.items() if code in known}
-        for day, stored in days.items()
-    }
+    [dds] = versioned_series(patient.disease, current, days, before, before)
+    return dds.score.status
 
 
 def _to_evaluate(patient_ids: Sequence[int], day: datetime.date) -> list[Patient]:

@@ -12,20 +12,18 @@ import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from functools import lru_cache
 from typing import Any
 
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils.formats import date_format, localize
 from django.utils.safestring import SafeData, SafeString
-from django.utils.timezone import get_current_timezone_name, template_localtime
-from django.utils.translation import get_language, gettext
+from django.utils.timezone import template_localtime
+from django.utils.translation import gettext
 
 import scoring
 from clinicians import charts
 from clinicians.reports.dashboard import Row
-from clinicians.reports.kept import Kept
 from clinicians.reports.patient import RANGE_LABELS, EntryRow, Review
 from clinicians.reports.records import ClinicalRecords
 from clinicians.reports.summary import Summary
@@ -39,35 +37,9 @@ class DashboardLine:
     html: SafeString
 
 
-@dataclass(frozen=True)
-class RowView:
-    """Everything one dashboard row shows, and nothing else: ``_row_html`` reads only this."""
-
-    patient_id: int
-    reference: str
-    display_name: str
-    is_active: bool
-    disease: str
-    dds: Fraction | None
-    status: str
-    partial: bool
-    missing_items: tuple[str, ...]
-    change: Fraction | None
-    spark: SafeString
-    completeness_percent: int
-    completeness_days: int
-    completeness_total: int
-    needs_attention: bool
-    open_alerts: int
-    acknowledged_alerts: int
-    next_appointment: datetime.datetime | None
-    time_zone: str
-
-
 def dashboard_lines(rows: list[Row]) -> list[DashboardLine]:
     urls = (_url_pattern("clinic:patient"), _url_pattern("clinic:summary"))
-    language = get_language()
-    return [DashboardLine(row, _kept_row_html(_row_view(row), urls, language)) for row in rows]
+    return [DashboardLine(row, _row_html(row, urls)) for row in rows]
 
 
 _URL_STAND_IN = 987_654_321
@@ -79,83 +51,51 @@ def _url_pattern(name: str) -> str:
     return reverse(name, args=[_URL_STAND_IN]).replace(str(_URL_STAND_IN), "{}")
 
 
-def _row_view(row: Row) -> RowView:
+# Every value goes through ``_h`` (``conditional_escape``, the escaping ``format_html`` does).
+# The language is active.
+def _row_html(row: Row, urls: tuple[str, str]) -> SafeString:
     patient, score = row.patient, row.score
-    return RowView(
-        patient_id=patient.pk,
-        reference=patient.reference,
-        display_name=patient.display_name,
-        is_active=patient.is_active,
-        disease=patient.disease,
-        dds=score.value,
-        status=row.status,
-        partial=score.partial,
-        missing_items=score.missing_items,
-        change=row.change,
-        spark=_spark(row),
-        completeness_percent=row.completeness.percent,
-        completeness_days=row.completeness.days,
-        completeness_total=row.completeness.total,
-        needs_attention=row.needs_attention,
-        open_alerts=row.open_alerts,
-        acknowledged_alerts=row.acknowledged_alerts,
-        next_appointment=row.next_appointment,
-        time_zone=patient.clinic.time_zone,
-    )
-
-
-# Between two visits most rows show the same values: a process keeps the last rows' HTML by
-# the value they show, the addresses and the language (its words and date formats).
-@lru_cache(maxsize=10_000)
-def _kept_row_html(view: RowView, urls: tuple[str, str], language: str | None) -> SafeString:
-    return _row_html(view, urls)
-
-
-# A 500-row table is built here rather than by a template loop: Django's template engine took
-# about 0.2 ms a row, most of a dashboard's time once its scores are kept (docs/performance.md).
-# Every value goes through ``_h`` (``conditional_escape``, the escaping ``format_html`` does);
-# the parts are joined as f-strings, a third of the time of ``format_html`` with 20 arguments
-# a row. The language is active.
-def _row_html(view: RowView, urls: tuple[str, str]) -> SafeString:
-    patient_url, summary_url = (_h(u.format(view.patient_id)) for u in urls)
+    patient_url, summary_url = (_h(u.format(patient.pk)) for u in urls)
     partial = ""
-    if view.partial:
+    if score.partial:
         partial = (
             f' <span class="tag" title="{_h(gettext("No score in the window for"))} '
-            f'{_h(", ".join(view.missing_items))}">{_h(gettext("partial"))}</span>'
+            f'{_h(", ".join(score.missing_items))}">{_h(gettext("partial"))}</span>'
         )
-    if view.open_alerts:
+    if row.open_alerts:
         alerts = (
-            f'<a class="badge" href="{patient_url}#alerts">{view.open_alerts} '
+            f'<a class="badge" href="{patient_url}#alerts">{row.open_alerts} '
             f"{_h(gettext('open'))}</a>"
         )
-    elif view.acknowledged_alerts:
-        alerts = f'<span class="muted">{view.acknowledged_alerts} {_h(gettext("ack."))}</span>'
+    elif row.acknowledged_alerts:
+        alerts = f'<span class="muted">{row.acknowledged_alerts} {_h(gettext("ack."))}</span>'
     else:
         alerts = _NONE
     visit = _NONE
-    if view.next_appointment is not None:
-        local = view.next_appointment.astimezone(zoneinfo.ZoneInfo(view.time_zone))
+    if row.next_appointment is not None:
+        local = row.next_appointment.astimezone(zoneinfo.ZoneInfo(patient.clinic.time_zone))
         visit = (
             f'<time datetime="{_h(local.isoformat())}">'
             f"{_h(date_format(local, 'D j M, H:i'))}</time>"
         )
     classes = " ".join(
-        c for c, on in (("attention", view.needs_attention), ("inactive", not view.is_active)) if on
+        c
+        for c, on in (("attention", row.needs_attention), ("inactive", not patient.is_active))
+        if on
     )
-    inactive = "" if view.is_active else f' <span class="tag">{_h(gettext("inactive"))}</span>'
+    inactive = "" if patient.is_active else f' <span class="tag">{_h(gettext("inactive"))}</span>'
     return SafeString(
         f'<tr class="{classes}"><th scope="row"><a href="{patient_url}"><span class="ref">'
-        f"{_h(view.reference)}</span> {_h(view.display_name)}</a>{inactive}</th>"
-        f"<td>{_h(view.disease)}</td>"
-        f'<td class="num"><span class="score">{_h(clinic_tags.dds(view.dds))}</span> '
-        f'<span class="chip chip-{_h(view.status)}" title="{_h(status_words(view.status))}">'
-        f"{_h(clinic_tags.short_status(view.status))}</span>{partial}</td>"
-        f'<td class="num change">{_h(clinic_tags.signed(view.change))}</td>'
-        f'<td class="spark-cell">{_h(view.spark)}</td>'
+        f"{_h(patient.reference)}</span> {_h(patient.display_name)}</a>{inactive}</th>"
+        f"<td>{_h(patient.disease)}</td>"
+        f'<td class="num"><span class="score">{_h(clinic_tags.dds(score.value))}</span> '
+        f'<span class="chip chip-{_h(row.status)}" title="{_h(status_words(row.status))}">'
+        f"{_h(clinic_tags.short_status(row.status))}</span>{partial}</td>"
+        f'<td class="num change">{_h(clinic_tags.signed(row.change))}</td>'
+        f'<td class="spark-cell">{_spark(row)}</td>'
         '<td class="num"><svg class="complete" viewBox="0 0 100 10" preserveAspectRatio="none" '
-        f'aria-hidden="true"><rect class="bar" width="{view.completeness_percent}" height="10"/>'
-        f"</svg> {view.completeness_days}/{view.completeness_total}</td>"
+        f'aria-hidden="true"><rect class="bar" width="{row.completeness.percent}" height="10"/>'
+        f"</svg> {row.completeness.days}/{row.completeness.total}</td>"
         f'<td class="num">{alerts}</td><td>{visit}</td>'
         f'<td><a class="small-link" href="{summary_url}">{_h(gettext("Summary"))}</a></td></tr>\n'
     )
@@ -173,30 +113,21 @@ _NONE = SafeString('<span class="muted">–</span>')
 
 
 def _spark(row: Row) -> SafeString:
-    instrument = row.instrument
-    # Keyed by the (numerator, denominator) pairs the row holds: hashing 28 Fractions a row was
-    # a tenth of a kept dashboard's time; the pairs are in lowest terms, so they name the values.
-    pairs = tuple(row.spark)
-    return _sparkline(pairs, instrument.control_threshold, instrument.remission_threshold)
-
-
-# A pure function of its arguments, so a process keeps the last few thousand: most of a
-# dashboard's sparklines are unchanged between two visits (docs/performance.md).
-@lru_cache(maxsize=10_000)
-def _sparkline(
-    pairs: tuple[tuple[int, int] | None, ...], control: Fraction, remission: Fraction
-) -> SafeString:
-    known = [p for p in pairs if p is not None]
+    known = [value for value in row.spark if value is not None]
     if known:
         label = (
-            f"7-day DDS over 28 days: from {fmt(Fraction(*known[0]))} to "
-            f"{fmt(Fraction(*known[-1]))}; {len(pairs) - len(known)} of 28 days without a score"
+            f"7-day DDS over 28 days: from {fmt(known[0])} to {fmt(known[-1])}; "
+            f"{len(row.spark) - len(known)} of 28 days without a score"
         )
     else:
         label = "7-day DDS over 28 days: no day with enough data"
-    # Positions on a 30-pixel chart: floats (the same as the Fractions' to 0.1 px) are cheaper.
-    spark = [None if p is None else p[0] / p[1] for p in pairs]
-    return charts.sparkline(spark, control=control, remission=remission, label=label)
+    instrument = row.instrument
+    return charts.sparkline(
+        [None if value is None else float(value) for value in row.spark],
+        control=instrument.control_threshold,
+        remission=instrument.remission_threshold,
+        label=label,
+    )
 
 
 def fmt(value: Fraction | None) -> str:
@@ -299,18 +230,10 @@ def steroid_rows(review: Review) -> list[tuple[datetime.date, Fraction | None]]:
 def patient_context(review: Review, language: str) -> dict[str, Any]:
     """Charts and tables of the patient page."""
     marks = markers(review.records)
-    # The trend, the heat map and their text alternatives depend on the diary days, the range,
-    # the language and the markers alone: drawn once and kept with the days, which the patient
-    # page keeps while their marks stand (``clinicians.reports.patient.patient_days``). A third
-    # of a 3-year page shown again was drawing the same 1,096 days again.
-    drawn = review.days.drawn(
-        ("patient page", review.start, review.today, review.heat_start, tuple(marks), language),
-        lambda: _drawn_from_days(review, marks, language),
-    )
     return {
         "review": review,
         "ranges": RANGE_LABELS,
-        **drawn,
+        **_day_charts(review, marks, language),
         "markers": [m for m in marks if review.start <= m.day <= review.today],
         "dds_table_weekly": len(review.series) > DAILY_TABLE_MAX_DAYS,
         "steroid": _steroid_chart(review),
@@ -321,7 +244,7 @@ def patient_context(review: Review, language: str) -> dict[str, Any]:
     }
 
 
-def _drawn_from_days(review: Review, marks: list[charts.Marker], language: str) -> dict[str, Any]:
+def _day_charts(review: Review, marks: list[charts.Marker], language: str) -> dict[str, Any]:
     heat_days = [
         review.heat_start + datetime.timedelta(days=i)
         for i in range((review.today - review.heat_start).days + 1)
@@ -479,29 +402,10 @@ def summary_context(summary: Summary, index: int = 0) -> dict[str, Any]:
 # did), dates and numbers go through Django's own filters, in the active language.
 
 
-# An entry's HTML by everything it shows: its versions (append-only, so a version id names its
-# content), who entered each (a name can change), the language and the time zone. The page
-# shows the same 60 entries again until something new is sent; building them was about a
-# seventh of a page shown again, most of it formatting dates. About 0.5 KB an entry.
-_ENTRIES: Kept[str] = Kept(5_000)
-
-
 def entries_html(rows: list[EntryRow]) -> SafeString:
     """The patient page's list of entries, newest first, each with all its versions."""
-    language, zone = get_language(), get_current_timezone_name()
-    words: dict[str, str] | None = None
-    parts = []
-    for row in rows:
-        entry = row.entry
-        versions = tuple((v.pk, str(v.entered_by)) for v in row.versions)
-        key = (entry.pk, entry.date, entry.timeliness, versions, language, zone)
-        shown = _ENTRIES.get(key)
-        if shown is None:
-            words = words or _entry_words()
-            shown = _entry_html(row, words)
-            _ENTRIES.put(key, shown)
-        parts.append(shown)
-    return SafeString("".join(parts))
+    words = _entry_words()
+    return SafeString("".join(_entry_html(row, words) for row in rows))
 
 
 def _entry_words() -> dict[str, str]:

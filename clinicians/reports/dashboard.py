@@ -1,40 +1,38 @@
 """The clinic dashboard: one row per patient, the patients who need attention first.
 
 Whatever the number of patients, the rows cost a fixed number of queries: the clinics, the
-patients, their diary days over the last 34 days (28-day sparkline plus each window's 6 days
-before), their current instruments, their unresolved alerts and their next appointments.
+patients, their stored 7-day DDS (``DailyScore``: the day's, and the values of the last 28
+days), their entry days of the last 14, their current instruments, their unresolved alerts and
+their next appointments.
 """
 
 from __future__ import annotations
 
 import datetime
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 import scoring
-from clinicians.models import Alert, KeptDashboardRow, KeptRowsMark
+from clinicians.models import Alert
 from clinicians.records import Appointment
-from clinicians.reports.kept import Kept
 from clinicians.reports.scope import staff_clinics
-from clinicians.reports.scores import Completeness, PatientDays, completeness
+from clinicians.reports.scores import Completeness
 from diary.access import patients_for
 from diary.clinics import Clinic
 from diary.days import DayRules
-from diary.instruments import current_instruments, instrument_version
-from diary.models import EntryVersion, Patient
-from diary.selectors import versioned_days, window_marks
+from diary.instruments import current_instruments
+from diary.models import DiaryEntry, Patient
+from diary.selectors import DayDDS, daily_dds, daily_values
 
 SPARK_DAYS = 28
-# A row reads its day and the 33 before: 28 daily DDS values, each over 7 days.
-WINDOW_DAYS = datetime.timedelta(days=SPARK_DAYS - 1 + 6)
+SPARK_SPAN = datetime.timedelta(days=SPARK_DAYS - 1)
 COMPLETENESS_DAYS = 14
+COMPLETENESS_SPAN = datetime.timedelta(days=COMPLETENESS_DAYS - 1)
 CHANGE_DAYS = 7
 SORTS = ("attention", "reference", "name", "dds", "change", "completeness", "alerts", "next")
 STATUSES = tuple(s.value for s in scoring.Status)
@@ -71,9 +69,7 @@ class Row:
     score: scoring.Score
     instrument: scoring.Instrument
     change: Fraction | None
-    # The sparkline's 28 daily DDS values as (numerator, denominator) in lowest terms, or None:
-    # what is kept and drawn, without a Fraction each (14,000 a dashboard).
-    spark: list[tuple[int, int] | None]
+    spark: list[Fraction | None]  # the 7-day DDS on each of the last 28 days
     completeness: Completeness
     open_alerts: int
     acknowledged_alerts: int
@@ -136,7 +132,7 @@ def _rows(
     patients: list[Patient], days: dict[int, datetime.date], now: datetime.datetime
 ) -> list[Row]:
     ids = [p.pk for p in patients]
-    kept = row_scores(patients, days)
+    scored = row_scores(patients, days)
     alerts = _alert_counts(ids)
     upcoming = dict(
         Appointment.objects.filter(patient_id__in=ids, cancelled=False, starts_at__gte=now)
@@ -148,7 +144,7 @@ def _rows(
     rows = []
     for patient in patients:
         day = days[patient.pk]
-        scores = kept[patient.pk]
+        scores = scored[patient.pk]
         rows.append(
             Row(
                 patient=patient,
@@ -167,87 +163,19 @@ def _rows(
 
 
 def row_scores(patients: list[Patient], days: dict[int, datetime.date]) -> dict[int, _Scores]:
-    """Each patient's row scores on ``days[patient.pk]``: kept ones where their inputs have not
-    changed (in this process, else in ``KeptDashboardRow``), the others computed and kept.
-
-    Patients come with their clinic. Every key reads the window ``[day - 33, day]`` of its own
-    day, so a row is found again whatever other patients a page (or the night) asks for.
-    """
-    instruments = current_instruments(patients)
-    keys: dict[int, tuple[Any, ...]] = {}
-    for day in set(days.values()):
-        group = [p for p in patients if days[p.pk] == day]
-        first = day - WINDOW_DAYS
-        # Kept scores are reused while the window's marks have not moved.
-        marks = window_marks([p.pk for p in group], first, day)
-        for p in group:
-            keys[p.pk] = (p.pk, day, p.disease, instruments[p.pk], first, day, marks.get(p.pk))
-    kept = {pk: _CACHE.get(key) for pk, key in keys.items()}
-    shared = _kept_in_database(
-        {pk: keys[pk] for pk, scores in kept.items() if scores is None}, patients, instruments
-    )
-    missing = [pk for pk, scores in kept.items() if scores is None and pk not in shared]
-    computed = {}
-    if missing:
-        first = min(days[pk] for pk in missing) - WINDOW_DAYS
-        stored = versioned_days(missing, first, max(days[pk] for pk in missing))
-        for patient in patients:
-            if patient.pk in missing:
-                pdays = PatientDays(
-                    patient.disease, instruments[patient.pk], stored.get(patient.pk, {})
-                )
-                computed[patient.pk] = _compute_scores(pdays, days[patient.pk])
-    for pk, scores in [*shared.items(), *computed.items()]:
-        _CACHE.put(keys[pk], scores)
-    _keep_in_database({pk: keys[pk] for pk in computed}, computed, days)
-    return {pk: scores for pk, scores in {**kept, **shared, **computed}.items() if scores}
-
-
-def keep_rows(patient_ids: list[int], now: datetime.datetime) -> int:
-    """Compute and keep the dashboard rows of ``patient_ids`` for their diary day at ``now``
-    (the nightly run does, for the day that has just begun); the number computed or found."""
-    patients = list(Patient.objects.filter(pk__in=patient_ids).select_related("clinic"))
-    if not patients:
-        return 0
-    days = {p.pk: DayRules.for_patient(p).offered_day(now) for p in patients}
-    return len(row_scores(patients, days))
-
-
-# Versions read by one call of ``keep_fresh_rows``: a minute of the evening peak is about 1,200.
-FRESH_BATCH = 20_000
-
-
-def keep_fresh_rows(now: datetime.datetime) -> int:
-    """Keep the dashboard rows of every patient with an entry or correction since the last
-    call (``KeptRowsMark``); the number of patients whose rows were kept or found.
-
-    Run every minute (``config/celery.py``): during the evening peak a clinic's patients send
-    entries, each moves its row's marks, and a dashboard opened later would otherwise score
-    those rows while the clinician waits. The first call only sets the bookmark. Two calls at
-    once: the second finds the bookmark locked and does nothing. A version committed after a
-    higher one was read is missed here; its row is scored on the next visit, as before.
-    """
-    with transaction.atomic():
-        mark = KeptRowsMark.objects.select_for_update(skip_locked=True).filter(pk=1).first()
-        if mark is None:
-            if KeptRowsMark.objects.filter(pk=1).exists():
-                return 0  # another call holds it
-            newest = EntryVersion.objects.order_by("-pk").values_list("pk", flat=True).first()
-            KeptRowsMark.objects.get_or_create(
-                pk=1, defaults={"last_version_id": newest or 0, "updated_at": now}
-            )
-            return 0
-        read = list(
-            EntryVersion.objects.filter(pk__gt=mark.last_version_id)
-            .order_by("pk")
-            .values_list("pk", "patient_id")[:FRESH_BATCH]
-        )
-        if not read:
-            return 0
-        kept = keep_rows(list({patient_id for _, patient_id in read}), now)
-        mark.last_version_id, mark.updated_at = read[-1][0], now
-        mark.save(update_fields=["last_version_id", "updated_at"])
-        return kept
+    """Each patient's row scores on ``days[patient.pk]``: the stored 7-day DDS of that day,
+    its value on each of the last 28 days, and the days with an entry of the last 14."""
+    first, last = min(days.values()), max(days.values())
+    ids = [p.pk for p in patients]
+    latest = daily_dds(patients, current_instruments(patients), first, last)
+    values = daily_values(ids, first - SPARK_SPAN, last)
+    entered = _entry_days(ids, first - COMPLETENESS_SPAN, last)
+    result = {}
+    for pk in ids:
+        offset = (days[pk] - first).days
+        spark = values[pk][offset : offset + SPARK_DAYS]
+        result[pk] = _row_scores(latest[pk][offset], spark, entered[pk], days[pk])
+    return result
 
 
 @dataclass(frozen=True)
@@ -257,138 +185,32 @@ class _Scores:
     score: scoring.Score
     instrument: scoring.Instrument
     change: Fraction | None
-    spark: list[tuple[int, int] | None]
+    spark: list[Fraction | None]
     completeness: Completeness
 
 
-# The last rows' scores, keyed by everything they are computed from: the patient, the diary
-# day, the disease, the current instrument (versions are immutable; the object compares by
-# content, so a clinic's new thresholds are a new key), the window read and that window's
-# marks (``diary.selectors.window_marks``: its count of versions and highest version id).
-# Versions are append-only, so a new entry or correction moves the marks and is a new key: a
-# kept row is never stale. Scoring a row, and reading its item scores, is most of the
-# dashboard's time, and between two visits most rows are unchanged. 20 clinics of 500
-# patients fit; a row's scores are a few kilobytes.
-_CACHE: Kept[_Scores] = Kept(10_000)
-
-
-def forget_kept_rows() -> None:
-    """Drop every kept row (for a database whose ids start again, such as a test's)."""
-    _CACHE.clear()
-
-
-# --- rows kept in the database, shared by every web process ---------------------------------
-#
-# A process that has not shown a row yet (a new process, or the first visit after the diary
-# day changed) finds it in ``KeptDashboardRow`` under a digest of the same key, instead of
-# reading the window's item scores and scoring 28 windows. The key holds the instrument by
-# its full ``repr`` (every field that scoring reads), so the digest changes with any of it.
-
-
-def _digest(key: tuple[Any, ...]) -> str:
-    return hashlib.sha256(repr(key).encode()).hexdigest()
-
-
-def _kept_in_database(
-    keys: dict[int, tuple[Any, ...]],
-    patients: list[Patient],
-    instruments: dict[int, scoring.Instrument],
-) -> dict[int, _Scores]:
-    if not keys:
-        return {}
-    digests = {_digest(key): pk for pk, key in keys.items()}
-    disease = {p.pk: p.disease for p in patients}
-    found = KeptDashboardRow.objects.filter(key__in=list(digests)).values_list("key", "scores")
-    return {
-        digests[digest]: _decode(payload, disease[digests[digest]], instruments[digests[digest]])
-        for digest, payload in found
-    }
-
-
-def _keep_in_database(
-    keys: dict[int, tuple[Any, ...]], computed: dict[int, _Scores], days: dict[int, datetime.date]
-) -> None:
-    if not computed:
-        return
-    KeptDashboardRow.objects.bulk_create(
-        [
-            KeptDashboardRow(
-                key=_digest(keys[pk]), patient_id=pk, day=days[pk], scores=_encode(scores)
-            )
-            for pk, scores in computed.items()
-        ],
-        ignore_conflicts=True,  # another process kept the same row first: the same scores
-    )
-    # Rows of earlier diary days are never read again.
-    KeptDashboardRow.objects.filter(
-        patient_id__in=list(computed), day__lt=min(days[pk] for pk in computed)
-    ).delete()
-
-
-def _pair(value: Fraction | None) -> tuple[int, int] | None:
-    """``value`` as (numerator, denominator): a sparkline value, and in JSON an array."""
-    return None if value is None else (value.numerator, value.denominator)
-
-
-def _unfraction(value: list[int] | None) -> Fraction | None:
-    return None if value is None else Fraction(value[0], value[1])
-
-
-def _encode(scores: _Scores) -> dict[str, Any]:
-    score = scores.score
-    return {
-        "value": _pair(score.value),
-        "status": score.status.value,
-        "observed": score.observed,
-        "expected": score.expected,
-        "partial": score.partial,
-        "missing": list(score.missing_items),
-        "start": score.start.isoformat(),
-        "end": score.end.isoformat(),
-        "instrument": scores.instrument.version,
-        "change": _pair(scores.change),
-        "spark": scores.spark,  # pairs already; JSON makes them arrays
-        "completeness": [scores.completeness.days, scores.completeness.total],
-    }
-
-
-def _decode(payload: dict[str, Any], disease: str, current: scoring.Instrument) -> _Scores:
-    version = payload["instrument"]
-    instrument = current if version == current.version else instrument_version(disease, version)
-    score = scoring.Score(
-        _unfraction(payload["value"]),
-        scoring.Status(payload["status"]),
-        payload["observed"],
-        payload["expected"],
-        payload["partial"],
-        tuple(payload["missing"]),
-        datetime.date.fromisoformat(payload["start"]),
-        datetime.date.fromisoformat(payload["end"]),
-    )
-    return _Scores(
-        score=score,
-        instrument=instrument,
-        change=_unfraction(payload["change"]),
-        spark=[None if v is None else (v[0], v[1]) for v in payload["spark"]],
-        completeness=Completeness(*payload["completeness"]),
-    )
-
-
-def _compute_scores(pdays: PatientDays, day: datetime.date) -> _Scores:
-    series = pdays.series(day - datetime.timedelta(days=SPARK_DAYS - 1), day)
-    today, week_ago = series[-1], series[-1 - CHANGE_DAYS]
-    change = (
-        None
-        if today.score.value is None or week_ago.score.value is None
-        else today.score.value - week_ago.score.value
-    )
+def _row_scores(
+    today: DayDDS, spark: list[Fraction | None], entered: set[datetime.date], day: datetime.date
+) -> _Scores:
+    now, week_ago = spark[-1], spark[-1 - CHANGE_DAYS]
+    recent = sum(1 for d in entered if day - COMPLETENESS_SPAN <= d <= day)
     return _Scores(
         score=today.score,
         instrument=today.instrument,
-        change=change,
-        spark=[_pair(d.score.value) for d in series],
-        completeness=completeness(pdays, day - datetime.timedelta(days=COMPLETENESS_DAYS - 1), day),
+        change=None if now is None or week_ago is None else now - week_ago,
+        spark=spark,
+        completeness=Completeness(recent, COMPLETENESS_DAYS),
     )
+
+
+def _entry_days(
+    patient_ids: list[int], start: datetime.date, end: datetime.date
+) -> dict[int, set[datetime.date]]:
+    entered: dict[int, set[datetime.date]] = defaultdict(set)
+    rows = DiaryEntry.objects.filter(patient_id__in=patient_ids, date__gte=start, date__lte=end)
+    for patient_id, day in rows.values_list("patient_id", "date").order_by():
+        entered[patient_id].add(day)
+    return entered
 
 
 def _alert_counts(ids: list[int]) -> dict[int, dict[str, int]]:

@@ -16,15 +16,13 @@ from django.utils import timezone
 
 import scoring
 from clinicians.models import Alert
-from clinicians.reports.kept import Kept
 from clinicians.reports.periods import PeriodRow, earliest_day, period_table
 from clinicians.reports.records import ClinicalRecords, clinical_records
-from clinicians.reports.scores import PatientDays
+from clinicians.reports.scores import PatientDays, patient_days
 from clinicians.reports.summary import Note, carer_notes
 from diary.days import DayRules
-from diary.instruments import current_instruments
 from diary.models import DiaryEntry, EntryVersion, ItemScore, Patient
-from diary.selectors import DayDDS, versioned_days, window_marks
+from diary.selectors import DayDDS
 
 RANGES = {"4w": 28, "3m": 91, "1y": 365, "all": None}
 RANGE_LABELS = {"4w": "4 weeks", "3m": "3 months", "1y": "1 year", "all": "All"}
@@ -111,15 +109,14 @@ def review(
     ).first()
     start = range_start(range_key, today, first_entry)
     load_from = min(start - datetime.timedelta(days=6), earliest_day(records, today))
-    current = current_instruments([patient])[patient.pk]
-    days = patient_days(patient, current, load_from, today)
+    days = patient_days([patient], load_from, today)[patient.pk]
     entries, total = _entries(patient, start, today)
     return Review(
         patient=patient,
         range_key=range_key,
         start=start,
         today=today,
-        instrument=current,
+        instrument=days.current,
         series=days.series(start, today),
         days=days,
         records=records,
@@ -130,31 +127,6 @@ def review(
         notes=carer_notes([patient.pk], start)[patient.pk],
         heat_start=max(start, today - datetime.timedelta(days=HEAT_MAP_MAX_DAYS - 1)),
     )
-
-
-# The stored days and scored series of the last patients shown, keyed by everything they are
-# computed from: the patient, the disease, the current instrument (compared by content), the
-# days read and their marks (``diary.selectors.window_marks``: the count of entry versions
-# dated in them and the highest version id; versions are append-only, so a new entry or
-# correction is a new key). Reading and scoring three years is a third of the page; the next
-# visit of the same page with nothing new (the clinician coming back to it, a colleague)
-# reuses it. A three-year patient is about 1.5 MB.
-_DAYS: Kept[PatientDays] = Kept(32)
-
-
-def patient_days(
-    patient: Patient, current: scoring.Instrument, start: datetime.date, end: datetime.date
-) -> PatientDays:
-    """The patient's stored days of ``[start, end]`` with what scoring them needs, kept while
-    the days' marks stand."""
-    marks = window_marks([patient.pk], start, end).get(patient.pk)
-    key = (patient.pk, patient.disease, current, start, end, marks)
-    days = _DAYS.get(key)
-    if days is None:
-        stored = versioned_days([patient.pk], start, end).get(patient.pk, {})
-        days = PatientDays(patient.disease, current, stored)
-        _DAYS.put(key, days)
-    return days
 
 
 def _alerts(patient: Patient) -> list[Alert]:

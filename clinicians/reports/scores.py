@@ -1,96 +1,60 @@
-"""Scores of one patient from their stored diary days, under the mixed-version rule.
+"""Scores of one patient: the stored 7-day DDS, and the other windows the clinician pages need.
 
-``diary.selectors`` reads the days (one query for any number of patients) and scores 7-day
-series; this module adds the other windows the clinician pages need, with the same rule: a
-window is scored with the instrument version of its newest entry (the patient's current
-instrument when it has none), and older entries are read under that version.
+The 7-day DDS of each day comes from its one store (``diary.selectors.daily_dds``). Other
+windows (28 days, a period) are scored here from the stored days, with the same rule: the
+version ``scoring.window_version`` names, older entries read under it (``scoring.read_under``).
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Hashable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, TypeVar
 
 import scoring
-from diary.instruments import instrument_version
-from diary.selectors import DayDDS, StoredDay, versioned_series
+from diary.instruments import current_instruments
+from diary.models import Patient
+from diary.selectors import (
+    WINDOW_SPAN,
+    DayDDS,
+    StoredDay,
+    daily_dds,
+    versioned_days,
+    window_instrument,
+)
 
 ONE_DAY = datetime.timedelta(days=1)
 Stored = Mapping[datetime.date, StoredDay]
-Drawn = TypeVar("Drawn")
-
-# What one ``PatientDays`` keeps of what was drawn from it (a page's charts in a language and
-# range): at most this many; the next one starts the store again (one atomic step, so the
-# process's threads need no lock for it).
-DRAWN_KEPT = 8
 
 
 @dataclass(frozen=True)
 class PatientDays:
-    """One patient's stored days with what scoring them needs."""
+    """One patient's stored days and 7-day DDS over a range (see :func:`patient_days`)."""
 
     disease: str
     current: scoring.Instrument
     days: Stored
-    # The longest series computed so far, as (start, end, series). A day's DDS depends only on
-    # the stored days of its own window, so a shorter range is a slice of it: the patient page
-    # scores three years once, not again for each LOCF look-up of the period table.
-    _scored: dict[str, tuple[datetime.date, datetime.date, list[DayDDS]]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
-    # What a page drew from these days (``drawn``), by everything else it was drawn from.
-    _drawn: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
-
-    def drawn(self, key: Hashable, draw: Callable[[], Drawn]) -> Drawn:
-        """``draw()``, kept with these days under ``key``.
-
-        ``key`` must name every input of ``draw`` other than these days (the range, the
-        language, the clinical records it marks): then a kept drawing is current exactly as
-        long as the days are, and a process that keeps the days (the patient page's, by their
-        marks) reuses the drawing with them.
-        """
-        found = self._drawn.get(key)
-        if found is None:
-            found = draw()
-            if len(self._drawn) >= DRAWN_KEPT:
-                self._drawn.clear()
-            self._drawn[key] = found
-        return found
+    dds: Mapping[datetime.date, DayDDS]
 
     def series(self, start: datetime.date, end: datetime.date) -> list[DayDDS]:
-        """The 7-day DDS on each day of ``[start, end]`` (``days`` must reach ``start - 6``)."""
-        known = self._scored.get("longest")
-        if known is not None and known[0] <= start and end <= known[1]:
-            offset = (start - known[0]).days
-            return known[2][offset : offset + max((end - start).days + 1, 0)]
-        series = versioned_series(self.disease, self.current, self.days, start, end)
-        if known is None or end - start > known[1] - known[0]:
-            self._scored["longest"] = (start, end, series)
-        return series[:]
+        """The 7-day DDS on each day of ``[start, end]``, inside the range read."""
+        return [self.dds[start + ONE_DAY * n] for n in range((end - start).days + 1)]
 
     def dds_on(self, day: datetime.date) -> DayDDS:
-        return self.series(day, day)[0]
+        return self.dds[day]
 
     def governing(self, start: datetime.date, end: datetime.date) -> scoring.Instrument:
-        """The instrument of the newest entry in ``[start, end]``, or the current one."""
-        newest = max((d for d in self.days if start <= d <= end), default=None)
-        if newest is None:
-            return self.current
-        return instrument_version(self.disease, self.days[newest].instrument_version)
+        """The instrument that scores the window ``[start, end]``."""
+        return window_instrument(self.disease, self.current, self.days, start, end)
 
     def projected(
         self, instrument: scoring.Instrument, start: datetime.date, end: datetime.date
-    ) -> dict[datetime.date, dict[str, int | None]]:
-        """The days of ``[start, end]`` read under ``instrument`` (unknown items left out)."""
-        known = instrument.index
-        return {
-            day: {code: score for code, score in stored.scores.items() if code in known}
-            for day, stored in self.days.items()
-            if start <= day <= end
-        }
+    ) -> scoring.Days:
+        """The days of ``[start, end]`` read under ``instrument``."""
+        return scoring.read_under(
+            instrument, {day: s.scores for day, s in self.days.items() if start <= day <= end}
+        )
 
     def window(self, start: datetime.date, end: datetime.date) -> Window:
         """The window score over ``[start, end]`` (SPEC §3.1), e.g. a 28-day DDS or a
@@ -136,6 +100,26 @@ class Completeness:
     @property
     def percent(self) -> int:
         return round(100 * self.days / self.total) if self.total else 0
+
+
+def patient_days(
+    patients: Sequence[Patient], start: datetime.date, end: datetime.date
+) -> dict[int, PatientDays]:
+    """Each patient's stored days of ``[start - 6, end]`` and 7-day DDS of ``[start, end]``,
+    in three queries."""
+    current = current_instruments(patients)
+    ids = [p.pk for p in patients]
+    stored = versioned_days(ids, start - WINDOW_SPAN, end)
+    series = daily_dds(patients, current, start, end)
+    return {
+        p.pk: PatientDays(
+            p.disease,
+            current[p.pk],
+            stored.get(p.pk, {}),
+            {dds.date: dds for dds in series[p.pk]},
+        )
+        for p in patients
+    }
 
 
 def completeness(days: PatientDays, start: datetime.date, end: datetime.date) -> Completeness:

@@ -20,11 +20,10 @@ from clinicians.models import Alert
 from clinicians.records import Appointment
 from clinicians.reports.periods import earliest_day
 from clinicians.reports.records import ClinicalRecords, SteroidDay, clinical_records
-from clinicians.reports.scores import Completeness, PatientDays, completeness
+from clinicians.reports.scores import Completeness, PatientDays, completeness, patient_days
 from diary.days import DayRules
-from diary.instruments import current_instruments
 from diary.models import Patient
-from diary.selectors import DayDDS, latest_versions, versioned_days
+from diary.selectors import DayDDS, latest_versions
 
 RECENT_DAYS = 28
 TREND_DAYS = 84
@@ -91,18 +90,16 @@ def summaries(
         min(earliest_day(records[pid], today[pid]), since[pid], today[pid] - _days(TREND_DAYS))
         for pid in ids
     ) - _days(scoring.DDS_WINDOW_DAYS - 1)
-    stored = versioned_days(ids, first, max(today.values()))
-    instruments = current_instruments(patients)
+    loaded = patient_days(patients, first, max(today.values()))
     alerts = _alerts(ids, min(since.values()))
     notes = carer_notes(ids, min(since.values()))
     result = []
     for patient in patients:
         pid = patient.pk
-        days = PatientDays(patient.disease, instruments[pid], stored.get(pid, {}))
         result.append(
             _summary(
                 patient,
-                days,
+                loaded[pid],
                 records[pid],
                 today[pid],
                 since[pid],

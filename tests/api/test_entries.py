@@ -398,7 +398,9 @@ def test_bad_query_parameters_are_named(api, cast, query, field):
 def test_a_submission_reads_twice_writes_three_rows_and_reads_its_scores(api, cast, clock):
     """The evening peak's request: the token, the patient with the caller's role and its
     instrument, then the entry, its version and its scores in one transaction (the same on
-    SQLite and PostgreSQL), then the scores for the answer."""
+    SQLite and PostgreSQL) with the stored 7-day DDS of the seven days the entry counts in
+    (``diary.daily_scores``: lock the patient, read the days, upsert), then the scores for
+    the answer."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -415,7 +417,9 @@ def test_a_submission_reads_twice_writes_three_rows_and_reads_its_scores(api, ca
     assert [s.split()[0] for s in statements[:2]] == ["SELECT", "SELECT"]
     tables = ['"diary_diaryentry"', '"diary_entryversion"', '"diary_itemscore"']
     assert [s.split()[2] for s in statements[2:5]] == tables
-    [answer] = statements[5:]
+    assert [s.split()[0] for s in statements[5:8]] == ["SELECT", "SELECT", "INSERT"]
+    assert statements[7].split()[2] == '"diary_dailyscore"'
+    [answer] = statements[8:]
     assert answer.startswith("SELECT") and '"diary_itemscore"' in answer
 
 

@@ -1,7 +1,8 @@
 """Hand-built diary data for the clinician tests, written straight to the tables.
 
 The clinical values are always given by the test; this only saves the services' per-entry cost
-when a test needs hundreds of patients.
+when a test needs hundreds of patients. The stored 7-day DDS is written as the services write
+it (``diary.daily_scores``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from diary.daily_scores import record_changed_days
 from diary.models import DiaryEntry, EntryVersion, ItemScore, Patient
 
 DayScores = Mapping[str, int | None]
@@ -50,6 +52,7 @@ def write_days(
         for version, entry in zip(versions, entries, strict=True)
         for code, score in days[entry.date].items()
     )
+    record_changed_days(patient, days)
     return versions
 
 

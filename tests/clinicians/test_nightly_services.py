@@ -291,25 +291,3 @@ def test_a_patient_the_rules_refuse_is_left_out_and_the_night_shows_incomplete(c
     report = health.nightly_health(AFTER + datetime.timedelta(hours=3))
     assert f"clinic {cast.clinic.pk}: the night of {DAY} did not complete" in report.problems
     assert refused not in PatientEvaluation.objects.values_list("patient_id", flat=True)
-
-
-def test_the_night_keeps_each_patients_dashboard_row_for_the_day_that_has_begun(cast, monkeypatch):
-    """The clinic's first dashboard visit of the day then reads no item scores."""
-    from django.utils import timezone
-
-    from clinicians.models import KeptDashboardRow
-    from clinicians.reports.dashboard import Filters, dashboard, forget_kept_rows
-
-    write_day(cast.patient, cast.carer, DAY, calm(1))
-    monkeypatch.setattr(timezone, "now", lambda: AFTER)  # the tasks run at the cut-off
-    runs.start_due_nights(AFTER)
-    new_day = DAY + datetime.timedelta(days=1)
-    kept = KeptDashboardRow.objects.filter(day=new_day)
-    assert set(kept.values_list("patient_id", flat=True)) == {
-        cast.patient.pk, cast.unlinked_patient.pk, cast.other_patient.pk
-    }  # fmt: skip
-    forget_kept_rows()  # a web process that has not shown the dashboard yet
-    with CaptureQueriesContext(connection) as captured:
-        board = dashboard(cast.clinician, Filters(), now=AFTER + datetime.timedelta(hours=3))
-    assert not [q for q in captured.captured_queries if "diary_itemscore" in q["sql"]]
-    assert {row.day for row in board.rows} == {new_day}

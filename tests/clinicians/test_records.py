@@ -9,14 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-import scoring
 from clinicians.clinical import records as services
 from clinicians.clinical.access_log import record_access
 from clinicians.records import Measurement, PGAAssessment, RecordAccess, SteroidDose
 from clinicians.reports.periods import period_table
 from clinicians.reports.records import clinical_records
-from clinicians.reports.scores import PatientDays
-from diary.selectors import versioned_days
+from clinicians.reports.scores import patient_days
 from tests.clinicians.clinic_data import CANDLE, write_days
 
 DAY = datetime.date(2026, 3, 2)
@@ -146,8 +144,7 @@ def test_removing_a_record_keeps_it_in_the_history_with_the_reason(cast):
 
 
 def _period_days(cast, today):
-    stored = versioned_days([cast.patient.pk], today - _days(200), today)
-    return PatientDays("CANDLE", scoring.instrument_for("CANDLE"), stored.get(cast.patient.pk, {}))
+    return patient_days([cast.patient], today - _days(194), today)[cast.patient.pk]
 
 
 def test_period_table_hand_worked(cast):
@@ -215,37 +212,3 @@ def test_record_access_log_and_record_history_are_append_only_on_postgresql(cast
             connection.cursor() as cursor,
         ):
             cursor.execute(sql)
-
-
-def test_a_shorter_series_is_the_slice_of_a_longer_one(cast):
-    """``PatientDays`` keeps its longest series and answers shorter ranges from it: each day's
-    DDS must equal scoring that range alone, across gaps and a change of instrument version."""
-    import random
-
-    from diary.models import InstrumentDefinition
-    from diary.selectors import StoredDay
-
-    version_2 = scoring.derive_instrument(
-        scoring.instrument_for("CANDLE"), version=2, control_threshold=Fraction(3, 10)
-    )
-    InstrumentDefinition.objects.create(
-        disease="CANDLE", version=2, clinic=cast.clinic, definition=version_2.to_dict()
-    )
-    rng = random.Random(20261121)
-    first = DAY - _days(120)
-    stored = {
-        first + _days(n): StoredDay(
-            1 if n < 70 else 2, {code: rng.choice([None, 0, 1, 2, 3, 4]) for code in CANDLE}
-        )
-        for n in range(121)
-        if rng.random() < 0.8
-    }
-    current = scoring.instrument_for("CANDLE")
-    kept = PatientDays("CANDLE", current, stored)
-    whole = kept.series(first + _days(6), DAY)
-    assert {dds.instrument.version for dds in whole} == {1, 2}
-    for _ in range(40):
-        start = first + _days(rng.randint(6, 120))
-        end = start + _days(rng.randint(0, (DAY - start).days))
-        alone = PatientDays("CANDLE", current, stored).series(start, end)
-        assert kept.series(start, end) == alone and len(alone) == (end - start).days + 1

@@ -31,10 +31,9 @@ from clinicians.exports.fhir.codes import (
     subject,
     ucum,
 )
-from clinicians.reports.scores import PatientDays
+from clinicians.reports.scores import patient_days
 from diary.instruments import instrument_version
 from diary.models import EntryVersion, Patient, Role, Source
-from diary.selectors import versioned_days
 from diary.templatetags.diary_tags import status_words
 
 
@@ -194,8 +193,7 @@ def dds_observations(
     if not versions:
         return []
     start = versions[0].entry.date
-    stored = versioned_days([patient.pk], start - datetime.timedelta(days=6), end)
-    days = PatientDays(patient.disease, current, stored.get(patient.pk, {}))
+    days = patient_days([patient], start, end)[patient.pk]
     latest_by_day = {v.entry.date: response_id(v) for v in versions if v.pk in latest}
     observations = []
     for dds in days.series(start, end):
