@@ -11,6 +11,7 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from diary.daily_scores import record_changed_days
@@ -28,7 +29,20 @@ def write_days(
     role: str = "carer",
     source: str = "web",
 ) -> list[EntryVersion]:
-    """Store one entry (version 1) per day of ``days`` for ``patient``."""
+    """Store one entry (version 1) per day of ``days`` for ``patient``, with its stored
+    scores, in one transaction as the diary services do."""
+    with transaction.atomic():
+        return _write_days(patient, author, days, notes or {}, role, source)
+
+
+def _write_days(
+    patient: Patient,
+    author: Any,
+    days: Mapping[datetime.date, DayScores],
+    notes: Mapping[datetime.date, str],
+    role: str,
+    source: str,
+) -> list[EntryVersion]:
     now = timezone.now()
     entries = DiaryEntry.objects.bulk_create(
         DiaryEntry(patient=patient, date=day, timeliness="on_time", created_at=now) for day in days
@@ -38,7 +52,7 @@ def write_days(
             entry=entry,
             patient=patient,
             number=1,
-            notes=(notes or {}).get(entry.date, ""),
+            notes=notes.get(entry.date, ""),
             entered_by=author,
             entered_by_role=role,
             source=source,
