@@ -77,7 +77,7 @@ def _resources(patient: Patient, urls: Urls, end: datetime.date) -> list[dict[st
             questionnaire_response(patient, v, scores.get(v.pk, {}), v.pk in latest, urls)
             for v in versions
         ),
-        *dds_observations(patient, versions, latest, current, end, urls),
+        *dds_observations(patient, versions, latest, end, urls),
         *temperature_observations(patient, versions, latest),
         *clinical_resources(patient, end, urls),
     ]

@@ -185,7 +185,6 @@ def dds_observations(
     patient: Patient,
     versions: list[EntryVersion],
     latest: set[int],
-    current: scoring.Instrument,
     end: datetime.date,
     urls: Urls,
 ) -> list[dict[str, Any]]:
