@@ -50,10 +50,13 @@ def choose(page: Any, item: str, choice: str) -> None:
 
 
 def kept_for_offline(page: Any) -> None:
-    """Wait until the service worker controls the page and a copy of it is kept."""
-    page.wait_for_function("() => !!navigator.serviceWorker.controller")
+    """Wait until the service worker controls the page and a copy of it is kept.
+
+    Installing fetches every asset; with both database passes running at once on two cores
+    that has taken over 10 s, so the wait allows 30."""
+    page.wait_for_function("() => !!navigator.serviceWorker.controller", timeout=30_000)
     script = "async () => !!(await (await caches.open('ifn-diary-pages')).match(location.href))"
-    for _ in range(100):
+    for _ in range(300):
         if page.evaluate(script):
             return
         page.wait_for_timeout(100)
