@@ -317,8 +317,8 @@ def time_whole_night() -> tuple[float, dict[str, int]]:
     from django.conf import settings
     from django.core import mail
 
-    from clinicians.models import EmailClaim, NightRun
     from clinicians.nightly import runs
+    from clinicians.nightly.models import EmailClaim, NightRun
 
     reset()
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,14 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from clinicians.models import (
-    Alert,
+from clinicians.alerts.models import Alert
+from clinicians.audit.models import RecordAccess
+from clinicians.nightly.models import EmailClaim, NightRun
+from clinicians.records.models import (
     Appointment,
-    EmailClaim,
     Measurement,
-    NightRun,
     PGAAssessment,
-    RecordAccess,
     SteroidDose,
     StudyPeriod,
     TreatmentCourse,

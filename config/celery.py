@@ -25,6 +25,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("ifn_diary")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# The nightly job keeps its tasks with it (clinicians/nightly/tasks.py).
+app.autodiscover_tasks(["clinicians.nightly"])
 
 app.conf.beat_schedule = {
     "nightly-alerts": {

@@ -128,7 +128,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Clinic staff reading a patient through the API are logged like page views.
-    "clinicians.api_access_log.ApiReadLogMiddleware",
+    "clinicians.audit.api_access_log.ApiReadLogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -325,7 +325,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "DdsStatusEnum": "diary.api.serializers.DDS_STATUSES",
-        "AlertStatusEnum": "clinicians.models.Alert.Status",
+        "AlertStatusEnum": "clinicians.alerts.models.Alert.Status",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -9,8 +9,8 @@ admin.site.__class__ = OTPAdminSite
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("diary.api.urls")),
-    path("api/v1/", include("clinicians.api")),
-    path("clinic/", include("clinicians.pages.urls")),
+    path("api/v1/", include("clinicians.alerts.api")),
+    path("clinic/", include("clinicians.urls")),
     path("", include("diary.urls")),
     path("", include("clinicians.nightly.urls")),
 ]

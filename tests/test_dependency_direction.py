@@ -37,7 +37,7 @@ def reaches_clinicians(source: str) -> list[str]:
     [
         "import clinicians",
         "from clinicians.models import Alert",
-        "from clinicians import selectors",
+        "from clinicians.alerts import selectors",
         'clinic = models.ForeignKey("clinicians.Clinic", on_delete=models.PROTECT)',
         'membership = apps.get_model("clinicians", "ClinicMembership")',
         'module = importlib.import_module("clinicians.models")',

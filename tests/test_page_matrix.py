@@ -19,7 +19,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from clinicians.models import Alert
+from clinicians.alerts.models import Alert
 from diary.days import DayRules
 from diary.services import Submission, submit_entry
 from tests.conftest import MEMBERS, sign_in
@@ -73,7 +73,7 @@ MATRIX = {
     # clinicians/nightly/urls.py
     "nightly_health": PUBLIC,
     "reminders_unsubscribe": BAD_TOKEN,
-    # clinicians/pages/urls.py
+    # clinicians/urls.py
     "clinic:dashboard": STAFF,
     "clinic:day": STAFF,
     "clinic:day_print": STAFF,

@@ -17,13 +17,13 @@ from typing import Any
 
 from django.db import models
 
+from clinicians.alerts.models import Alert
+from clinicians.audit.models import RecordAccess
 from clinicians.exports import csv as csv_export
-from clinicians.models import Alert
-from clinicians.records import (
+from clinicians.records.models import (
     Appointment,
     Measurement,
     PGAAssessment,
-    RecordAccess,
     SteroidDose,
     StudyPeriod,
     TreatmentCourse,

@@ -28,7 +28,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from clinicians.clinical.access_log import record_access
+from clinicians.audit.access_log import record_access
 from diary.audit import ROLE_CLINIC_ADMIN, audit_context
 from diary.clinics import ClinicMembership
 from diary.models import CarerInvitation, CarerLink, Patient, PatientIdentity

@@ -21,8 +21,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from fractions import Fraction
 
 import scoring
-from clinicians.reports.records import SteroidVersusBaseline, clinical_records
-from clinicians.reports.scores import PatientDays, patient_days
+from clinicians.dashboard.scores import PatientDays, patient_days
+from clinicians.records.selectors import SteroidVersusBaseline, clinical_records
 from diary.instruments import current_instruments, instrument_versions
 from diary.models import EntryVersion, ItemScore, Patient
 from diary.selectors import DayDDS, latest_versions

@@ -16,7 +16,7 @@ How a night runs, module by module:
   time and sends it once.
 - ``health``: whether the last night completed and the night's emails went out.
 
-Tasks (``clinicians.tasks``) carry ids and ISO dates only and call these functions; the
+Tasks (``clinicians.nightly.tasks``) carry ids and ISO dates only and call these functions; the
 management commands ``run_nightly``, ``send_reminders`` and ``check_nightly`` call the same ones.
 Nothing here runs in a request that saves a diary: the job reads the database, so the diary
 keeps working when the broker is down and the next run picks up what it missed.

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from clinicians.models import Alert, EmailClaim, NightRun
+from clinicians.alerts.models import Alert
 from clinicians.nightly import schedule
+from clinicians.nightly.models import EmailClaim, NightRun
 from clinicians.nightly.reads import clinics_of
 from diary.clinics import Clinic, ClinicMembership
 from diary.models import User

@@ -14,8 +14,8 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from clinicians.models import EmailClaim, NightRun
 from clinicians.nightly import schedule
+from clinicians.nightly.models import EmailClaim, NightRun
 from clinicians.nightly.reads import zones_by_clinic
 from clinicians.nightly.runs import CATCH_UP_DAYS
 from diary.clinics import Clinic

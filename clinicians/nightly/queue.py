@@ -10,18 +10,18 @@ from collections.abc import Sequence
 
 
 def evaluate_batch(run_id: int, patient_ids: Sequence[int]) -> None:
-    from clinicians import tasks  # tasks import the nightly modules
+    from clinicians.nightly import tasks  # tasks import the nightly modules
 
     tasks.evaluate_batch.delay(run_id, [int(pk) for pk in patient_ids])
 
 
 def finish_night(run_id: int) -> None:
-    from clinicians import tasks
+    from clinicians.nightly import tasks
 
     tasks.finish_night.delay(run_id)
 
 
 def send_email(claim_id: int) -> None:
-    from clinicians import tasks
+    from clinicians.nightly import tasks
 
     tasks.send_email.delay(claim_id)

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
-from clinicians.models import PatientEvaluation
 from clinicians.nightly import schedule
+from clinicians.nightly.models import PatientEvaluation
 from diary.clinics import ClinicMembership
 from diary.models import Patient
 from diary.selectors import latest_versions

@@ -23,8 +23,9 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 
 import scoring
-from clinicians.models import Alert, EmailClaim, NightRun
+from clinicians.alerts.models import Alert
 from clinicians.nightly import queue, schedule
+from clinicians.nightly.models import EmailClaim, NightRun
 from diary.audit import ROLE_CARER, audit_context
 from diary.days import ONE_DAY, DayRules
 from diary.models import CarerLink, DiaryEntry

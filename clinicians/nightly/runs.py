@@ -21,8 +21,9 @@ from collections.abc import Iterator, Sequence
 
 from django.db.models import Max
 
-from clinicians.models import Alert, NightRun, PatientEvaluation
+from clinicians.alerts.models import Alert
 from clinicians.nightly import digests, queue, reminders, schedule, sending, services
+from clinicians.nightly.models import NightRun, PatientEvaluation
 from clinicians.nightly.reads import unevaluated_patients, zones_by_clinic
 from diary.clinics import Clinic
 

@@ -21,9 +21,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import F, Q
 from django.utils import timezone
 
-from clinicians import emails
-from clinicians.models import EmailClaim
-from clinicians.nightly import digests, reminders
+from clinicians.nightly import digests, emails, reminders
+from clinicians.nightly.models import EmailClaim
 
 logger = logging.getLogger(__name__)
 

@@ -20,7 +20,8 @@ from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history
 
 import scoring
-from clinicians.models import Alert, PatientEvaluation
+from clinicians.alerts.models import Alert
+from clinicians.nightly.models import PatientEvaluation
 from clinicians.nightly.reads import diary_start, temperatures_on
 from diary.audit import ROLE_SYSTEM, audit_context
 from diary.days import ONE_DAY

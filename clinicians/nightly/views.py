@@ -8,8 +8,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from clinicians import emails
-from clinicians.nightly import health, reminders
+from clinicians.nightly import emails, health, reminders
 
 
 @require_GET

@@ -3,7 +3,7 @@ carer's reads of their own child and refused reads are not."""
 
 import datetime
 
-from clinicians.records import RecordAccess
+from clinicians.audit.models import RecordAccess
 from diary.services import Submission, submit_entry
 
 

@@ -3,7 +3,7 @@
 import pytest
 from django.utils import timezone
 
-from clinicians.models import Alert
+from clinicians.alerts.models import Alert
 
 
 def make_alert(patient, rule="severe_symptom"):

@@ -25,7 +25,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.utils import timezone
 
-from clinicians.models import Alert
+from clinicians.alerts.models import Alert
 from diary.services import Submission, submit_entry
 from tests.conftest import api_token
 

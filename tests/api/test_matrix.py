@@ -17,7 +17,7 @@ import pytest
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
-from clinicians.models import Alert
+from clinicians.alerts.models import Alert
 from diary.days import DayRules
 from diary.models import DiaryEntry, EntryVersion
 from diary.services import Submission, submit_entry

@@ -6,7 +6,7 @@ import zoneinfo
 import pytest
 from django.utils import timezone
 
-from clinicians.models import Alert
+from clinicians.alerts.models import Alert
 from diary.services import Submission, correct_entry, submit_entry
 from tests.diary.factories import CarerLinkFactory, PatientFactory
 

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from clinicians.clinical import records as clinical
-from clinicians.models import Alert
+from clinicians.alerts.models import Alert
+from clinicians.records import services as clinical
 from diary.days import DayRules
 from diary.models import User
 from tests.clinicians.clinic_data import CANDLE, write_days

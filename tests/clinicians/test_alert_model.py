@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from clinicians.models import Alert
+from clinicians.alerts.models import Alert
 
 DAY = datetime.date(2026, 11, 18)
 

@@ -22,10 +22,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from clinicians.clinical import records
-from clinicians.models import Alert
+from clinicians.alerts.models import Alert
 from clinicians.nightly.reminders import unsubscribe_token
-from clinicians.records import PGAAssessment
+from clinicians.records import services as records
+from clinicians.records.models import PGAAssessment
 from diary.clinics import ClinicMembership
 from diary.days import DayRules
 from diary.invitations import create_invitation
@@ -166,7 +166,7 @@ def _unsubscribe(client: Any, cast: Any, _: Any) -> Any:
 
 
 WRITES = [
-    # clinicians/pages/urls.py: the clinical records page
+    # clinicians/urls.py: the clinical records page
     *(Write("clinic:record_add", "clinician", _add(kind)) for kind in RECORD_FORMS),
     Write("clinic:record_remove", "clinician", _remove("pga"), _pga_record),
     Write("clinic:record_remove", "clinician", _remove("appointment"), _appointment),
@@ -180,7 +180,7 @@ WRITES = [
             {"reason": "parents asked", "confirm_reference": cast.patient.reference},
         ),
     ),
-    # clinicians/pages/urls.py: the clinic admin pages
+    # clinicians/urls.py: the clinic admin pages
     Write(
         "clinic:admin_member_add",
         "clinic_admin",

@@ -11,9 +11,9 @@ from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from clinicians.audit.models import RecordAccess
 from clinicians.exports.csv import unescape_cell
-from clinicians.models import RecordAccess
-from clinicians.records import Measurement
+from clinicians.records.models import Measurement
 from diary.audit import ROLE_CLINICIAN, audit_context
 from diary.days import DayRules
 from diary.models import Patient, RawChange, Source

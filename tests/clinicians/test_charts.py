@@ -5,7 +5,7 @@ import re
 from decimal import Decimal
 from fractions import Fraction
 
-from clinicians import charts
+from clinicians.dashboard import charts
 
 DAY = datetime.date(2026, 3, 1)
 HALF, REMISSION = Fraction(1, 2), Fraction(3, 20)

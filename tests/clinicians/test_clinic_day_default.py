@@ -1,7 +1,7 @@
 import datetime
 import zoneinfo
 
-from clinicians.reports.clinic_day import parse_day
+from clinicians.dashboard.clinic_day import parse_day
 
 # 23:30 UTC on 20 November is already 21 November in Tokyo and still 20 November in London.
 LATE_EVENING_UTC = datetime.datetime(2026, 11, 20, 23, 30, tzinfo=datetime.UTC)

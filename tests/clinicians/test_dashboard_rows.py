@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import timezone
 
-from clinicians.reports.dashboard import Filters, dashboard
+from clinicians.dashboard.rows import Filters, dashboard
 from diary.days import DayRules
 from diary.services import Submission, correct_entry
 from tests.clinicians.clinic_data import CANDLE, same_every_day, write_days

@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from django.utils import timezone
 
-from clinicians.models import RecordAccess
+from clinicians.audit.models import RecordAccess
 from diary.days import DayRules
 from diary.models import CarerInvitation, CarerLink, EntryVersion, Patient, Source
 from diary.services import Submission, correct_entry, submit_entry

@@ -13,8 +13,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from clinicians.models import Alert, EmailClaim, NightRun
+from clinicians.alerts.models import Alert
 from clinicians.nightly import digests, health, reminders, runs, sending, services
+from clinicians.nightly.models import EmailClaim, NightRun
 from diary.clinics import Clinic, ClinicMembership
 from diary.models import CarerLink
 from tests.clinicians.factories import MembershipFactory
@@ -183,7 +184,7 @@ def test_a_send_that_keeps_failing_ends_failed_and_the_health_check_says_so(cast
 
 
 def test_on_a_broker_the_send_task_retries_with_exponential_back_off():
-    from clinicians.tasks import send_email
+    from clinicians.nightly.tasks import send_email
 
     assert send_email.autoretry_for == (sending.SendFailed,)
     assert (send_email.retry_backoff, send_email.retry_jitter) == (30, True)

@@ -8,8 +8,8 @@ import json
 import pytest
 from django.utils import timezone
 
+from clinicians.audit.models import RecordAccess
 from clinicians.exports.csv import DAY_COLUMNS, VERSION_COLUMNS, safe_cell, unescape_cell
-from clinicians.models import RecordAccess
 from diary.days import DayRules
 from diary.models import EntryVersion, Source
 from diary.services import Submission, correct_entry, submit_entry

@@ -12,8 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 import scoring
-from clinicians.models import Alert, NightRun, PatientEvaluation
+from clinicians.alerts.models import Alert
 from clinicians.nightly import health, runs, services
+from clinicians.nightly.models import NightRun, PatientEvaluation
 from diary.models import InstrumentDefinition
 from tests.clinicians.nightly_harness import calm, joined, write_day
 from tests.diary.factories import PatientFactory

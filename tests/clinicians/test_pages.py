@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from clinicians.models import Alert, RecordAccess
-from clinicians.records import Appointment, PGAAssessment, SteroidDose, TreatmentCourse
+from clinicians.alerts.models import Alert
+from clinicians.audit.models import RecordAccess
+from clinicians.records.models import Appointment, PGAAssessment, SteroidDose, TreatmentCourse
 from diary.models import EntryVersion
 from tests.clinicians.clinic_data import CANDLE, same_every_day, write_days
 from tests.conftest import MEMBERS, sign_in

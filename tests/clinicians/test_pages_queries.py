@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from clinicians.models import Alert
-from clinicians.records import Appointment, Measurement, PGAAssessment, SteroidDose
+from clinicians.alerts.models import Alert
+from clinicians.records.models import Appointment, Measurement, PGAAssessment, SteroidDose
 from tests.clinicians.clinic_data import CANDLE, write_days
 from tests.conftest import sign_in
 from tests.diary.factories import PatientFactory

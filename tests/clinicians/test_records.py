@@ -9,12 +9,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from clinicians.clinical import records as services
-from clinicians.clinical.access_log import record_access
-from clinicians.records import Measurement, PGAAssessment, RecordAccess, SteroidDose
-from clinicians.reports.periods import period_table
-from clinicians.reports.records import clinical_records
-from clinicians.reports.scores import patient_days
+from clinicians.audit.access_log import record_access
+from clinicians.audit.models import RecordAccess
+from clinicians.dashboard.periods import period_table
+from clinicians.dashboard.scores import patient_days
+from clinicians.records import services
+from clinicians.records.models import Measurement, PGAAssessment, SteroidDose
+from clinicians.records.selectors import clinical_records
 from tests.clinicians.clinic_data import CANDLE, write_days
 
 DAY = datetime.date(2026, 3, 2)

@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 import pytest
 from django.utils import timezone
 
-from clinicians.clinical import records as services
+from clinicians.records import services
 from diary.days import DayRules
 from tests.conftest import sign_in
 

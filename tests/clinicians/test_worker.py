@@ -23,8 +23,9 @@ import redis
 from django.db import connection
 from rest_framework.test import APIClient
 
-from clinicians.models import Alert, EmailClaim, NightRun, PatientEvaluation
+from clinicians.alerts.models import Alert
 from clinicians.nightly import health, schedule
+from clinicians.nightly.models import EmailClaim, NightRun, PatientEvaluation
 from config.celery import app as celery_app
 from diary.clinics import ClinicMembership
 from diary.services import Submission, submit_entry
@@ -291,7 +292,7 @@ def test_around_a_dst_night_in_london_and_in_tokyo_each_patient_day_is_evaluated
         for hour, minute in ((3, 0), (3, 45), (4, 0), (4, 15), (12, 0), (18, 45), (19, 0))
     ]
     publish = (
-        "from clinicians.tasks import nightly_tick\n"
+        "from clinicians.nightly.tasks import nightly_tick\n"
         f"for moment in {[tick.isoformat() for tick in ticks]!r}:\n"
         "    nightly_tick.delay(moment)\n"
     )

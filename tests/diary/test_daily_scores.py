@@ -18,7 +18,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clinicians.clinical import clinic_admin
+from clinicians.clinic_admin import services as clinic_admin
 from diary import daily_scores, selectors
 from diary.days import DayRules
 from diary.instruments import current_instrument

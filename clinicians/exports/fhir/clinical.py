@@ -28,7 +28,7 @@ from clinicians.exports.fhir.codes import (
     subject,
     ucum,
 )
-from clinicians.records import Measurement, PGAAssessment, SteroidDose
+from clinicians.records.models import Measurement, PGAAssessment, SteroidDose
 from diary.models import Patient
 
 VITAL_SIGNS = {Measurement.Kind.WEIGHT: BODY_WEIGHT, Measurement.Kind.HEIGHT: BODY_HEIGHT}

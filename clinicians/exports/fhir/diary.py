@@ -21,6 +21,7 @@ from fractions import Fraction
 from typing import Any
 
 import scoring
+from clinicians.dashboard.scores import patient_days
 from clinicians.exports.fhir.codes import (
     BODY_TEMPERATURE,
     LOINC,
@@ -31,7 +32,6 @@ from clinicians.exports.fhir.codes import (
     subject,
     ucum,
 )
-from clinicians.reports.scores import patient_days
 from diary.instruments import instrument_version
 from diary.models import EntryVersion, Patient, Role, Source
 from diary.templatetags.diary_tags import status_words

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from clinicians.demo import seed
+from clinicians.management.demo.seed import seed
 
 
 class Command(BaseCommand):

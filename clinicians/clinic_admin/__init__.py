@@ -1,0 +1,1 @@
+"""What a clinic admin manages: staff, patients, invitations, thresholds and the diary."""

@@ -1,0 +1,1 @@
+"""The demo data that ``manage.py seed_demo`` writes; never imported at runtime."""

@@ -1,0 +1,193 @@
+"""Demo clinical records: treatment, growth, a corticosteroid taper, PGA, visits and periods.
+
+Called by the demo seeder for each demo patient. Everything is derived from the patient's demo
+profile and the first demo day, so it is the same on every run; a patient who already has a
+treatment course is left as it is (a later run only books the next visit if none is due).
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from clinicians.management.demo.cast import DEMO_DAYS, STAFF
+from clinicians.records import services
+from clinicians.records.models import Appointment
+from diary.models import Patient
+
+VISIT_WEEKS = (0, 4, 12, 20)  # after treatment start
+REGIMENS = (
+    "Baricitinib 2 mg twice daily with food (trial protocol weight band).",
+    "Baricitinib 4 mg in the morning, 2 mg in the evening; review renal function at week 4.",
+    "Baricitinib 1 mg three times daily; dose as per weight-band table, do not adjust at home.",
+)
+
+
+def seed_records(
+    spec: Any, patient: Patient, users: dict[str, Any], now: datetime.datetime
+) -> None:
+    """Create ``patient``'s demo records once; book the next visit whenever none is due."""
+    prefix = spec.reference[:3]
+    clinician = users[next(s[0] for s in STAFF if s[3] == prefix and s[4] == "clinician")]
+    today = now.astimezone(zoneinfo.ZoneInfo(spec.time_zone)).date()
+    first_day = today - datetime.timedelta(days=DEMO_DAYS - 1)
+    start = first_day + datetime.timedelta(days=spec.treatment_day)
+    if not patient.treatment_courses.exists():
+        _history(spec, patient, clinician, first_day, start, now)
+    if not Appointment.objects.filter(
+        patient=patient, starts_at__gte=now, cancelled=False
+    ).exists():
+        _next_visit(spec, patient, clinician, now)
+
+
+def _history(
+    spec: Any,
+    patient: Patient,
+    clinician: Any,
+    first_day: datetime.date,
+    start: datetime.date,
+    now: datetime.datetime,
+) -> None:
+    index = int(spec.reference[-1])
+    services.add_treatment_course(
+        patient=patient,
+        user=clinician,
+        drug="baricitinib",
+        start_date=start,
+        regimen=REGIMENS[index % len(REGIMENS)],
+        now=now,
+    )
+    today = now.date()
+    for weeks in (-10, 0, 8, 16):
+        day = start + datetime.timedelta(weeks=weeks)
+        if first_day <= day <= today:
+            age = (day - spec.born).days / 365.25
+            services.add_measurement(
+                patient=patient,
+                user=clinician,
+                kind="weight",
+                date=day,
+                value=_one_place(8 + 3 * age + weeks / 16),
+                now=now,
+            )
+            services.add_measurement(
+                patient=patient,
+                user=clinician,
+                kind="height",
+                date=day,
+                value=_one_place(77 + 6 * age),
+                now=now,
+            )
+    _steroids(spec, patient, clinician, first_day, start, now)
+    for weeks in (-10, *VISIT_WEEKS):
+        day = start + datetime.timedelta(weeks=weeks)
+        if not first_day <= day <= today:
+            continue
+        treated = min(1.0, max(0.0, weeks / 6))
+        level = spec.severity * (1 - spec.response * treated)
+        services.add_pga(
+            patient=patient,
+            user=clinician,
+            date=day,
+            score=(Decimal(str(level * 2.6)) * 2).quantize(Decimal(1), ROUND_HALF_UP) / 2,
+            now=now,
+        )
+        visit = _at(patient, day, 9 + index % 4)
+        if visit < now:
+            services.add_appointment(
+                patient=patient,
+                user=clinician,
+                starts_at=visit,
+                clinician=clinician,
+                purpose={-10: "Screening visit", 0: "Treatment start"}.get(
+                    weeks, f"Week {weeks} review"
+                ),
+                now=now,
+            )
+    services.add_study_period(
+        patient=patient,
+        user=clinician,
+        name="baseline",
+        start=start - datetime.timedelta(days=28),
+        end=start - datetime.timedelta(days=1),
+        is_pre_treatment=True,
+        now=now,
+    )
+    services.add_study_period(
+        patient=patient,
+        user=clinician,
+        name="primary",
+        start=start,
+        end=start + datetime.timedelta(weeks=12) - datetime.timedelta(days=1),
+        now=now,
+    )
+    services.add_study_period(
+        patient=patient,
+        user=clinician,
+        name="maintenance",
+        start=start + datetime.timedelta(weeks=12),
+        end=start + datetime.timedelta(weeks=52),
+        now=now,
+    )
+
+
+def _steroids(
+    spec: Any,
+    patient: Patient,
+    clinician: Any,
+    first_day: datetime.date,
+    start: datetime.date,
+    now: datetime.datetime,
+) -> None:
+    """Prednisolone at about 0.4 mg/kg/day, tapered by a quarter every 4 weeks on treatment
+    for patients who respond well; the others stay on their dose."""
+    age = (first_day - spec.born).days / 365.25
+    dose = Decimal(round((8 + 3 * age) * 0.4 * 2) / 2)
+    services.add_steroid_dose(
+        patient=patient,
+        user=clinician,
+        drug="prednisolone",
+        mg_per_day=dose,
+        from_date=first_day,
+        now=now,
+    )
+    if spec.response < 0.5:
+        return
+    for step in range(1, 5):
+        day = start + datetime.timedelta(weeks=2 + 4 * step)
+        if day > now.date():
+            break
+        dose = max(Decimal("1"), (dose * Decimal("0.75") * 2).quantize(Decimal(1)) / 2)
+        services.add_steroid_dose(
+            patient=patient,
+            user=clinician,
+            drug="prednisolone",
+            mg_per_day=dose,
+            from_date=day,
+            now=now,
+        )
+
+
+def _next_visit(spec: Any, patient: Patient, clinician: Any, now: datetime.datetime) -> None:
+    index = int(spec.reference[-1])
+    zone = zoneinfo.ZoneInfo(patient.clinic.time_zone)
+    day = now.astimezone(zone).date() + datetime.timedelta(days=1 + (index - 1) // 3 * 6)
+    services.add_appointment(
+        patient=patient,
+        user=clinician,
+        starts_at=_at(patient, day, 9 + index % 4),
+        clinician=clinician,
+        purpose="Review",
+        now=now,
+    )
+
+
+def _at(patient: Patient, day: datetime.date, hour: int) -> datetime.datetime:
+    zone = zoneinfo.ZoneInfo(patient.clinic.time_zone)
+    return datetime.datetime.combine(day, datetime.time(hour, 30), tzinfo=zone)
+
+
+def _one_place(value: float) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.1"), ROUND_HALF_UP)

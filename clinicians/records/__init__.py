@@ -1,0 +1,1 @@
+"""Clinical records that clinic staff enter: models, writes, reads, forms, pages, transcription."""
