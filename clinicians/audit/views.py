@@ -29,7 +29,7 @@ def audit_page(request: HttpRequest, patient_id: int) -> HttpResponse:
     record_access(user=request.user, patient_ids=[patient.pk], what="audit_page")
     return render(
         request,
-        "clinicians/audit.html",
+        "clinicians/audit/audit.html",
         {"patient": patient, "audit": audit, **nav(request, "patient")},
     )
 

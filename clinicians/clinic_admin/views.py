@@ -35,7 +35,7 @@ def admin_home(request: HttpRequest) -> HttpResponse:
     if len(clinics) == 1:
         return redirect("clinic:admin_clinic", clinic_id=clinics[0].pk)
     return render(
-        request, "clinicians/admin/home.html", {"clinics": clinics, **nav(request, "admin")}
+        request, "clinicians/clinic_admin/home.html", {"clinics": clinics, **nav(request, "admin")}
     )
 
 
@@ -62,7 +62,7 @@ def _clinic_page(
     page_forms.update(bound)
     return render(
         request,
-        "clinicians/admin/clinic.html",
+        "clinicians/clinic_admin/clinic.html",
         {
             "overview": overview,
             "clinic": clinic,
@@ -210,7 +210,7 @@ def patient_edit(request: HttpRequest, clinic_id: int, patient_id: int) -> HttpR
 def _patient_form(request: HttpRequest, clinic: Clinic, form: Any, patient: Any) -> HttpResponse:
     return render(
         request,
-        "clinicians/admin/patient_form.html",
+        "clinicians/clinic_admin/patient_form.html",
         {"clinic": clinic, "form": form, "edited": patient, **nav(request, "admin")},
         status=400 if request.method == "POST" else 200,
     )
@@ -288,7 +288,7 @@ def instrument(request: HttpRequest, clinic_id: int) -> HttpResponse:
             return redirect("clinic:admin_clinic", clinic_id=clinic.pk)
     return render(
         request,
-        "clinicians/admin/instrument.html",
+        "clinicians/clinic_admin/instrument.html",
         {
             "clinic": clinic,
             "form": form,

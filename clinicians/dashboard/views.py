@@ -30,7 +30,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     board = dashboard(request.user, Filters.from_query(request.GET))
     return render(
         request,
-        "clinicians/dashboard.html",
+        "clinicians/dashboard/dashboard.html",
         {
             "board": board,
             "lines": context.dashboard_lines(board.rows),
@@ -49,7 +49,7 @@ def patient_page(request: HttpRequest, patient_id: int) -> HttpResponse:
     record_access(user=request.user, patient_ids=[patient.pk], what="patient_page")
     return render(
         request,
-        "clinicians/patient.html",
+        "clinicians/dashboard/patient.html",
         {
             **context.patient_context(data, language()),
             "note_form": NoteForm(),
@@ -66,7 +66,7 @@ def summary_page(request: HttpRequest, patient_id: int) -> HttpResponse:
     record_access(user=request.user, patient_ids=[patient.pk], what="summary")
     return render(
         request,
-        "clinicians/summary.html",
+        "clinicians/dashboard/summary.html",
         {"summaries": [context.summary_context(summary)], **nav(request, "summary")},
     )
 
@@ -78,7 +78,7 @@ def clinic_day_page(request: HttpRequest) -> HttpResponse:
     appointments = clinic_day(request.user, day)
     return render(
         request,
-        "clinicians/clinic_day.html",
+        "clinicians/dashboard/clinic_day.html",
         {
             "day": day,
             "appointments": appointments,
@@ -98,7 +98,7 @@ def clinic_day_print(request: HttpRequest) -> HttpResponse:
     record_access(user=request.user, patient_ids=[p.pk for p in patients], what="summary")
     return render(
         request,
-        "clinicians/summary.html",
+        "clinicians/dashboard/summary.html",
         {
             "summaries": [context.summary_context(s, i) for i, s in enumerate(found)],
             "day": day,

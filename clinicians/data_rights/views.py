@@ -43,7 +43,7 @@ def _page(
 ) -> HttpResponse:
     return render(
         request,
-        "clinicians/data_rights.html",
+        "clinicians/data_rights/data_rights.html",
         {
             "patient": patient,
             "form": form,

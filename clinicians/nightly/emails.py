@@ -1,6 +1,6 @@
 """The nightly job's emails, one function per email type, each built from its templates.
 
-``templates/emails/<name>_subject.txt``, ``<name>_body.txt`` and ``<name>_body.html``. Every
+``templates/clinicians/nightly/emails/<name>_subject.txt``, ``<name>_body.txt`` and ``<name>_body.html``. Every
 email is in the recipient's language (English or Japanese) and carries no patient name, no
 score and no note: a pseudonymous reference, what happened and a link.
 
@@ -136,12 +136,12 @@ def _message(
     headers: dict[str, str] | None = None,
 ) -> EmailMultiAlternatives:
     context = {**context, "language": language, "site_url": settings.SITE_URL}
-    subject = render_to_string(f"emails/{name}_subject.txt", context)
+    subject = render_to_string(f"clinicians/nightly/emails/{name}_subject.txt", context)
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split()),
-        body=render_to_string(f"emails/{name}_body.txt", context),
+        body=render_to_string(f"clinicians/nightly/emails/{name}_body.txt", context),
         to=[to.email],
         headers={"Auto-Submitted": "auto-generated", **(headers or {})},
     )
-    message.attach_alternative(render_to_string(f"emails/{name}_body.html", context), "text/html")
+    message.attach_alternative(render_to_string(f"clinicians/nightly/emails/{name}_body.html", context), "text/html")
     return message

@@ -34,4 +34,4 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         "reference": link.patient.reference,
         "language": emails.language_of(link.carer),
     }
-    return render(request, "nightly/unsubscribe.html", context)
+    return render(request, "clinicians/nightly/unsubscribe.html", context)

@@ -69,7 +69,7 @@ def _render(
     all_forms = {kind: forms.get(kind) or _form(kind, patient) for kind in RECORD_FORMS}
     return render(
         request,
-        "clinicians/records.html",
+        "clinicians/records/records.html",
         {
             "patient": patient,
             "records": clinical_records([patient.pk])[patient.pk],
@@ -150,7 +150,7 @@ def transcribe(request: HttpRequest, patient_id: int) -> HttpResponse:
     status = 400 if request.method == "POST" else 200
     return render(
         request,
-        "clinicians/transcribe.html",
+        "clinicians/records/transcribe.html",
         {"patient": patient, "form": form, **nav(request, "records")},
         status=status,
     )
