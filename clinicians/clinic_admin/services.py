@@ -108,7 +108,9 @@ def send_set_password_email(*, user: Any, clinic: Clinic) -> None:
     )
     context = {"user": user, "clinic": clinic, "link": f"{settings.SITE_URL}{path}"}
     send_mail(
-        subject=render_to_string("clinicians/clinic_admin/emails/staff_welcome_subject.txt", context).strip(),
+        subject=render_to_string(
+            "clinicians/clinic_admin/emails/staff_welcome_subject.txt", context
+        ).strip(),
         message=render_to_string("clinicians/clinic_admin/emails/staff_welcome_body.txt", context),
         from_email=None,
         recipient_list=[user.email],

@@ -1,8 +1,9 @@
 """The nightly job's emails, one function per email type, each built from its templates.
 
-``templates/clinicians/nightly/emails/<name>_subject.txt``, ``<name>_body.txt`` and ``<name>_body.html``. Every
-email is in the recipient's language (English or Japanese) and carries no patient name, no
-score and no note: a pseudonymous reference, what happened and a link.
+``templates/clinicians/nightly/emails/<name>_subject.txt``, ``<name>_body.txt`` and
+``<name>_body.html``. Every email is in the recipient's language (English or Japanese) and
+carries no patient name, no score and no note: a pseudonymous reference, what happened and a
+link.
 
 The clinician's link points at the clinician's patient page (``clinic:patient``, with the
 patient's alerts to acknowledge and resolve); carers' links go to their diary pages.
@@ -143,5 +144,7 @@ def _message(
         to=[to.email],
         headers={"Auto-Submitted": "auto-generated", **(headers or {})},
     )
-    message.attach_alternative(render_to_string(f"clinicians/nightly/emails/{name}_body.html", context), "text/html")
+    message.attach_alternative(
+        render_to_string(f"clinicians/nightly/emails/{name}_body.html", context), "text/html"
+    )
     return message

@@ -5,7 +5,9 @@
 ``journal``: the database's own journal of row changes.
 """
 
-from diary.clinics import validate_time_zone  # named by migrations as diary.models.validate_time_zone
+from diary.clinics import (
+    validate_time_zone,  # named by migrations as diary.models.validate_time_zone
+)
 from diary.models.entries import (
     DailyScore,
     DiaryEntry,
@@ -15,7 +17,6 @@ from diary.models.entries import (
 )
 from diary.models.journal import RawChange
 from diary.models.people import (
-    ERASED_PREFIX,
     IDENTITY_FIELDS,
     NOTES_MAX_LENGTH,
     ApiToken,
@@ -32,7 +33,6 @@ from diary.models.people import (
 )
 
 __all__ = [
-    "ERASED_PREFIX",
     "IDENTITY_FIELDS",
     "NOTES_MAX_LENGTH",
     "ApiToken",
