@@ -184,3 +184,4 @@ class EmailClaim(models.Model):
 
 
 from clinicians.records import *  # noqa: E402,F403
+from clinicians.alert_rules import ClinicAlertRules  # noqa: E402,F401

@@ -3,7 +3,8 @@
 The diaries are read through ``diary.selectors.versioned_days`` and ``current_instruments``,
 the reads the stored 7-day DDS is computed from, one query each per batch, and each window is
 scored with the instrument ``scoring.window_version`` names, as the stored DDS is, so an alert
-agrees with the DDS a clinician sees. Every evaluated (patient, day) gets a
+agrees with the DDS a clinician sees. Each patient is evaluated with their clinic's alert rules
+in force for the night of the day evaluated (``clinicians.alert_rules``). Every evaluated (patient, day) gets a
 ``PatientEvaluation`` row, so a day is evaluated once however often the night is run. Alerts
 are inserted only where no unresolved alert of the same rule exists; the database's partial
 unique constraint settles a race with another worker. Nothing here sends anything.
@@ -20,6 +21,7 @@ from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history
 
 import scoring
+from clinicians.alert_rules import rules_in_force
 from clinicians.models import Alert, PatientEvaluation
 from clinicians.nightly.reads import diary_start, temperatures_on
 from diary.audit import ROLE_SYSTEM, audit_context
@@ -74,11 +76,12 @@ def evaluate_patients(
 
 
 def find_alerts(patients: Sequence[Patient], day: datetime.date) -> Findings:
-    """The rules that fire for each patient on ``day``, from three queries for the batch."""
+    """The rules that fire for each patient on ``day``, from four queries for the batch."""
     ids = [patient.pk for patient in patients]
     current = current_instruments(patients)
     stored = versioned_days(ids, day - LOOKBACK, day)
     temperatures = temperatures_on(ids, day)
+    rules = rules_in_force({patient.clinic_id for patient in patients}, day)
     findings = {}
     for patient in patients:
         days = stored.get(patient.pk, {})
@@ -95,6 +98,7 @@ def find_alerts(patients: Sequence[Patient], day: datetime.date) -> Findings:
                     patient, current[patient.pk], days, day, instrument
                 ),
                 diary_start=diary_start(patient),
+                settings=rules[patient.clinic_id],
             )
         except ValueError as error:
             # Data the rules refuse: this patient stays unevaluated (the night stays
