@@ -127,7 +127,9 @@ def rules_in_force(
     )
     for row in rows:
         found.setdefault(row.clinic_id, row)
-    return {pk: found[pk].settings() if pk in found else scoring.DEFAULT_ALERT_SETTINGS for pk in ids}
+    return {
+        pk: found[pk].settings() if pk in found else scoring.DEFAULT_ALERT_SETTINGS for pk in ids
+    }
 
 
 def next_night(clinic: Clinic, now: datetime.datetime) -> datetime.date:

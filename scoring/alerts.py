@@ -107,9 +107,7 @@ class AlertSettings:
         parse_temperature(self.severe_temperature_c)
         reminder, care_team = self.gap_reminder_days, self.gap_care_team_days
         if type(reminder) is not int or type(care_team) is not int:
-            raise ValueError(
-                f"gap days must be integers, got {reminder!r} and {care_team!r}"
-            )
+            raise ValueError(f"gap days must be integers, got {reminder!r} and {care_team!r}")
         outside = alert_settings_out_of_bounds(
             marked_rise_delta=delta,
             severe_temperature_c=self.severe_temperature_c,

@@ -4,8 +4,9 @@ The diaries are read through ``diary.selectors.versioned_days`` and ``current_in
 the reads the stored 7-day DDS is computed from, one query each per batch, and each window is
 scored with the instrument ``scoring.window_version`` names, as the stored DDS is, so an alert
 agrees with the DDS a clinician sees. Each patient is evaluated with their clinic's alert rules
-in force for the night of the day evaluated (``clinicians.alert_rules``). Every evaluated (patient, day) gets a
-``PatientEvaluation`` row, so a day is evaluated once however often the night is run. Alerts
+in force for the night of the day evaluated (``clinicians.alert_rules``). Every evaluated
+(patient, day) gets a ``PatientEvaluation`` row, so a day is evaluated once however often the
+night is run. Alerts
 are inserted only where no unresolved alert of the same rule exists; the database's partial
 unique constraint settles a race with another worker. Nothing here sends anything.
 """

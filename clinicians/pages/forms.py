@@ -186,12 +186,8 @@ class AlertRulesForm(forms.Form):
         decimal_places=1,
         help_text=_("A temperature of this or more opens a severe symptom alert."),
     )
-    gap_reminder_days = forms.IntegerField(
-        label=_("Diary gap: days before carers are reminded")
-    )
-    gap_care_team_days = forms.IntegerField(
-        label=_("Diary gap: days before the care team is told")
-    )
+    gap_reminder_days = forms.IntegerField(label=_("Diary gap: days before carers are reminded"))
+    gap_care_team_days = forms.IntegerField(label=_("Diary gap: days before the care team is told"))
     reason = forms.CharField(label=_("Why the alert rules change"), max_length=500)
 
 

@@ -55,9 +55,7 @@ def choose(cast, clinic, now=LONG_BEFORE, **values):
         **values,
     }
     clinic.memberships.get_or_create(user=cast.clinic_admin, defaults={"role": "clinic_admin"})
-    return set_alert_rules(
-        clinic=clinic, admin=cast.clinic_admin, reason="test", now=now, **chosen
-    )
+    return set_alert_rules(clinic=clinic, admin=cast.clinic_admin, reason="test", now=now, **chosen)
 
 
 def page_of(client, cast):
@@ -144,7 +142,10 @@ def test_each_change_is_a_new_version_with_who_when_why_shown_on_the_page(client
     client.post(url, VALID | {"severe_temperature_c": "39.0", "reason": "fever policy"})
     one, two = ClinicAlertRules.objects.filter(clinic=cast.clinic).order_by("version")
     assert (one.version, two.version) == (1, 2)
-    assert (one.severe_temperature_c, two.severe_temperature_c) == (Decimal("39.5"), Decimal("39.0"))
+    assert (one.severe_temperature_c, two.severe_temperature_c) == (
+        Decimal("39.5"),
+        Decimal("39.0"),
+    )
     history = two.history.get()
     assert history.history_user == cast.clinic_admin
     assert history.history_role == "clinic_admin"

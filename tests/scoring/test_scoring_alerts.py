@@ -155,7 +155,12 @@ GAP_RULE = " (clinic rule: carers reminded after 3 days, care team told after 7)
 @pytest.mark.parametrize(
     ("row", "temperature", "items", "reason"),
     [
-        ((4, 0, 0, 0, 0), None, ["fever"], "Severe symptom on 2025-03-14: Fever scored 4" + SEVERE_RULE),
+        (
+            (4, 0, 0, 0, 0),
+            None,
+            ["fever"],
+            "Severe symptom on 2025-03-14: Fever scored 4" + SEVERE_RULE,
+        ),
         (
             (0, 4, _, 4, 0),
             None,
@@ -172,8 +177,7 @@ GAP_RULE = " (clinic rule: carers reminded after 3 days, care team told after 7)
             (3, 0, 0, 0, 4),
             Decimal("41.2"),
             ["fatigue"],
-            "Severe symptom on 2025-03-14: Tiredness scored 4; temperature 41.2 °C"
-            + SEVERE_RULE,
+            "Severe symptom on 2025-03-14: Tiredness scored 4; temperature 41.2 °C" + SEVERE_RULE,
         ),
     ],
 )
