@@ -1,6 +1,7 @@
 """The app's models live with their jobs; Django finds them through this module."""
 
 from clinicians.alerts.models import Alert
+from clinicians.alerts.rules import ClinicAlertRules
 from clinicians.audit.models import RecordAccess
 from clinicians.nightly.models import EmailClaim, NightRun, PatientEvaluation
 from clinicians.records.models import (
@@ -15,6 +16,7 @@ from clinicians.records.models import (
 __all__ = [
     "Alert",
     "Appointment",
+    "ClinicAlertRules",
     "EmailClaim",
     "Measurement",
     "NightRun",

@@ -70,4 +70,5 @@ urlpatterns = [
     path(f"{admin}invitations/", clinic_admin.invite, name="admin_invite"),
     path(f"{admin}thresholds/", clinic_admin.thresholds, name="admin_thresholds"),
     path(f"{admin}instrument/", clinic_admin.instrument, name="admin_instrument"),
+    path(f"{admin}alert-rules/", clinic_admin.alert_rules_change, name="admin_alert_rules"),
 ]

@@ -40,6 +40,42 @@ class Audience(StrEnum):
     CARERS = "carers"
 
 
+MARKED_RISE_MAX = Fraction(3)
+"""A marked rise is more than 0 and at most this many DDS points (a rise of 3 on a 0-4 scale)."""
+SEVERE_TEMPERATURE_RANGE_C = (Decimal("37.5"), Decimal("42.0"))
+"""The severe-temperature limit a clinic may choose, °C, both ends included."""
+GAP_DAYS_RANGE = (1, 28)
+"""The diary-gap lengths a clinic may choose, days, both ends included."""
+
+
+def alert_settings_out_of_bounds(
+    *,
+    marked_rise_delta: Fraction,
+    severe_temperature_c: Decimal,
+    gap_reminder_days: int,
+    gap_care_team_days: int,
+) -> tuple[str, ...]:
+    """Name the alert settings outside the bounds a clinic may choose; empty when all are in.
+
+    Bounds: 0 < ``marked_rise_delta`` <= ``MARKED_RISE_MAX`` (DDS points over 7 days);
+    ``severe_temperature_c`` within ``SEVERE_TEMPERATURE_RANGE_C``; both gap lengths within
+    ``GAP_DAYS_RANGE`` days, and the carers' reminder strictly before the care team's alert
+    (``gap_care_team_days`` is named when it is not after ``gap_reminder_days``).
+    """
+    low_c, high_c = SEVERE_TEMPERATURE_RANGE_C
+    first, last = GAP_DAYS_RANGE
+    outside = []
+    if not 0 < marked_rise_delta <= MARKED_RISE_MAX:
+        outside.append("marked_rise_delta")
+    if not low_c <= severe_temperature_c <= high_c:
+        outside.append("severe_temperature_c")
+    if not first <= gap_reminder_days <= last:
+        outside.append("gap_reminder_days")
+    if not first <= gap_care_team_days <= last or gap_care_team_days <= gap_reminder_days:
+        outside.append("gap_care_team_days")
+    return tuple(outside)
+
+
 @dataclass(frozen=True)
 class AlertSettings:
     """A clinic's alert settings; the defaults are those of SPEC §3.6.
@@ -59,8 +95,8 @@ class AlertSettings:
 
     def __post_init__(self) -> None:
         delta = self.marked_rise_delta
-        if not isinstance(delta, Fraction) or not 0 < delta <= 4:
-            raise ValueError(f"marked_rise_delta must be a Fraction in (0, 4], got {delta!r}")
+        if not isinstance(delta, Fraction):
+            raise ValueError(f"marked_rise_delta must be a Fraction, got {delta!r}")
         score = self.severe_item_score
         if type(score) is not int or not MIN_SCORE < score <= MAX_SCORE:
             raise ValueError(f"severe_item_score must be an integer 1-4, got {score!r}")
@@ -70,15 +106,16 @@ class AlertSettings:
             )
         parse_temperature(self.severe_temperature_c)
         reminder, care_team = self.gap_reminder_days, self.gap_care_team_days
-        if (
-            type(reminder) is not int
-            or type(care_team) is not int
-            or not 1 <= reminder <= care_team
-        ):
-            raise ValueError(
-                f"gap days must be integers with 1 <= reminder ({reminder!r})"
-                f" <= care team ({care_team!r})"
-            )
+        if type(reminder) is not int or type(care_team) is not int:
+            raise ValueError(f"gap days must be integers, got {reminder!r} and {care_team!r}")
+        outside = alert_settings_out_of_bounds(
+            marked_rise_delta=delta,
+            severe_temperature_c=self.severe_temperature_c,
+            gap_reminder_days=reminder,
+            gap_care_team_days=care_team,
+        )
+        if outside:
+            raise ValueError(f"alert settings outside their bounds: {', '.join(outside)}")
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-serialisable dict (Fraction as ``"1/2"``, Decimal as text)."""
@@ -135,7 +172,8 @@ class AlertFinding:
     details: Mapping[str, DetailValue]
 
 
-def _figure(value: Fraction) -> str:
+def rule_figure(value: Fraction) -> str:
+    """A rule's DDS figure as written, to at most 3 decimals truncated: ``1/2`` is ``"0.5"``."""
     return f"{fraction_to_decimal(value, 3, rounding='down').normalize():f}"
 
 
@@ -146,7 +184,7 @@ def _above_threshold(
         return None
     threshold = instrument.control_threshold
     reason = (
-        f"7-day DDS {round_score(current.value)} ≥ control threshold {_figure(threshold)};"
+        f"7-day DDS {round_score(current.value)} ≥ control threshold {rule_figure(threshold)};"
         f" previous day {previous}"
     )
     details: dict[str, DetailValue] = {
@@ -163,8 +201,9 @@ def _marked_rise(current: Score, earlier: Score, delta: Fraction) -> AlertFindin
         return None
     rise = current.value - earlier.value
     reason = (
-        f"Marked rise: 7-day DDS {round_score(current.value)} vs {round_score(earlier.value)}"
-        f" on {earlier.end} (+{round_score(rise)}, rule ≥ {_figure(delta)});"
+        f"Marked rise: 7-day DDS rose by {round_score(rise)} over 7 days, from"
+        f" {round_score(earlier.value)} on {earlier.end} to {round_score(current.value)}"
+        f" (clinic rule: a rise of {rule_figure(delta)} or more over 7 days);"
         " not a validated clinical difference"
     )
     details: dict[str, DetailValue] = {
@@ -198,13 +237,18 @@ def _severe_symptom(
         return None
     parts = [f"{item.label} scored {score}" for item, score in severe]
     if hot:
-        parts.append(f"temperature {temperature} °C ≥ {limit} °C")
+        parts.append(f"temperature {temperature} °C")
     details: dict[str, DetailValue] = {
         "day": day.isoformat(),
         "items": [item.code for item, _ in severe],
         "temperature_c": None if temperature is None else str(temperature),
+        "item_score_limit": settings.severe_item_score,
+        "temperature_limit_c": str(limit),
     }
-    reason = f"Severe symptom on {day}: {'; '.join(parts)}"
+    reason = (
+        f"Severe symptom on {day}: {'; '.join(parts)} (clinic rule: an item scored"
+        f" {settings.severe_item_score} or more, or a temperature of {limit} °C or more)"
+    )
     return AlertFinding(AlertRule.SEVERE_SYMPTOM, Audience.CARE_TEAM, reason, details)
 
 
@@ -221,8 +265,16 @@ def _diary_gap(
     rule = AlertRule.DIARY_GAP if to_care_team else AlertRule.DIARY_GAP_REMINDER
     audience = Audience.CARE_TEAM if to_care_team else Audience.CARERS
     length = f"{gap} or more" if to_care_team else str(gap)
-    reason = f"No diary entry for {length} consecutive days up to {day}"
-    details: dict[str, DetailValue] = {"day": day.isoformat(), "days_without_entry": gap}
+    reason = (
+        f"No diary entry for {length} consecutive days up to {day} (clinic rule: carers"
+        f" reminded after {settings.gap_reminder_days} days, care team told after {limit})"
+    )
+    details: dict[str, DetailValue] = {
+        "day": day.isoformat(),
+        "days_without_entry": gap,
+        "reminder_days": settings.gap_reminder_days,
+        "care_team_days": limit,
+    }
     return AlertFinding(rule, audience, reason, details)
 
 

@@ -106,6 +106,7 @@ MATRIX = {
     "clinic:admin_invite": POST_ONLY,
     "clinic:admin_thresholds": POST_ONLY,
     "clinic:admin_instrument": ADMIN_A,
+    "clinic:admin_alert_rules": POST_ONLY,
 }
 
 QUERY = {"clinic:clinic_csv": "?clinic={clinic_id}"}

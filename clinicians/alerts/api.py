@@ -50,8 +50,20 @@ class AlertSerializer(serializers.Serializer):
     audience = serializers.ChoiceField(choices=Alert.Audience.choices)
     diary_date = serializers.DateField()
     status = serializers.ChoiceField(choices=Alert.Status.choices)
-    reason = serializers.CharField(help_text="Why the rule fired.")
-    details = serializers.DictField()
+    reason = serializers.CharField(
+        help_text=(
+            "Why the rule fired, for clinicians, with the clinic's rule values in force on the"
+            ' night it opened, e.g. "(clinic rule: a rise of 0.6 or more over 7 days)".'
+            " A later change of the clinic's rules never rewrites it."
+        )
+    )
+    details = serializers.DictField(
+        help_text=(
+            "The figures behind the reason and the clinic's rule values it was opened with"
+            " (delta, item_score_limit, temperature_limit_c, reminder_days, care_team_days);"
+            ' fractions as "p/q" text.'
+        )
+    )
     opened_at = serializers.DateTimeField()
     acknowledged_by = _UserNameField(allow_null=True)
     acknowledged_at = serializers.DateTimeField(allow_null=True)

@@ -65,6 +65,26 @@ class ThresholdForm(forms.Form):
     profile = forms.ChoiceField(label=_("Threshold profile"), choices=ThresholdProfile.choices)
 
 
+class AlertRulesForm(forms.Form):
+    """A clinic's alert rules (SPEC §3.6); the bounds are checked by the service's model."""
+
+    marked_rise_delta = forms.DecimalField(
+        label=_("Marked rise: DDS points over 7 days"),
+        max_digits=3,
+        decimal_places=2,
+        help_text=_("A rise of this much or more opens a marked rise alert."),
+    )
+    severe_temperature_c = forms.DecimalField(
+        label=_("Severe temperature (°C)"),
+        max_digits=3,
+        decimal_places=1,
+        help_text=_("A temperature of this or more opens a severe symptom alert."),
+    )
+    gap_reminder_days = forms.IntegerField(label=_("Diary gap: days before carers are reminded"))
+    gap_care_team_days = forms.IntegerField(label=_("Diary gap: days before the care team is told"))
+    reason = forms.CharField(label=_("Why the alert rules change"), max_length=500)
+
+
 def _bounds(text: str) -> list[Decimal] | None:
     if not text.strip():
         return None

@@ -1,9 +1,11 @@
-"""What a clinic admin changes for their own clinic: staff, patients, thresholds and the diary.
+"""What a clinic admin changes for their own clinic: staff, patients, thresholds, the diary and
+the alert rules.
 
 Every function checks that ``admin`` administers the clinic (``PermissionDenied`` otherwise),
 writes in one transaction and is attributed in the audit trail to the admin, acting as
 ``clinic_admin``. A change to a diary instrument is always a new instrument version: entries
-keep the version they were captured with (SPEC §1).
+keep the version they were captured with (SPEC §1); a change to the alert rules is a new version
+of them, applying from the next night (SPEC §3.6).
 """
 
 from __future__ import annotations
@@ -24,8 +26,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 import scoring
+from clinicians.alerts.rules import RULE_FIELDS, ClinicAlertRules, next_night
 from diary import daily_scores
 from diary.audit import ROLE_CLINIC_ADMIN, audit_context
 from diary.clinics import Clinic, ClinicMembership, ThresholdProfile
@@ -350,3 +354,49 @@ def _store(clinic: Clinic, instrument: scoring.Instrument) -> InstrumentDefiniti
             )
     except IntegrityError:
         raise ValidationError("Another diary change was saved at the same time.") from None
+
+
+# --- alert rules ------------------------------------------------------------------------------
+
+
+def set_alert_rules(
+    *,
+    clinic: Clinic,
+    admin: Any,
+    reason: str,
+    now: datetime.datetime,
+    marked_rise_delta: Decimal,
+    severe_temperature_c: Decimal,
+    gap_reminder_days: int,
+    gap_care_team_days: int,
+) -> ClinicAlertRules:
+    """Save a new version of the clinic's alert rules, in force from the first night not yet due.
+
+    Nights already due and alerts already opened keep the rules they had.
+    """
+    check_admin(admin, clinic)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Please say why the alert rules change.")})
+    rules = ClinicAlertRules(
+        clinic=clinic,
+        version=0,  # numbered below, under the clinic's lock
+        effective_from=next_night(clinic, now),
+        marked_rise_delta=marked_rise_delta,
+        severe_temperature_c=severe_temperature_c,
+        gap_reminder_days=gap_reminder_days,
+        gap_care_team_days=gap_care_team_days,
+        created_at=now,
+    )
+    # The bounds are checked by clean() with a message per field; the database's own check
+    # constraint stays a backstop rather than a second, vaguer message.
+    rules.full_clean(validate_unique=False, validate_constraints=False)
+    with _audit(admin, reason.strip()), transaction.atomic():
+        Clinic.objects.select_for_update().get(pk=clinic.pk)  # one version number at a time
+        latest = ClinicAlertRules.objects.filter(clinic=clinic).order_by("-version").first()
+        if latest is not None and all(
+            getattr(latest, name) == getattr(rules, name) for name in RULE_FIELDS
+        ):
+            raise ValidationError(_("These are already the clinic's alert rules."))
+        rules.version = 1 if latest is None else latest.version + 1
+        rules.save()
+    return rules

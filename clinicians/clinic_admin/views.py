@@ -1,4 +1,5 @@
-"""Clinic admin pages: staff, patients, carer invitations, thresholds and the diary instrument.
+"""Clinic admin pages: staff, patients, carer invitations, thresholds, the diary instrument and
+the alert rules.
 
 Only clinic admins of the clinic in the URL reach them (404 for everyone else, clinicians of the
 same clinic included). Each form posts to its own URL; an invalid form shows the clinic page
@@ -14,9 +15,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clinicians.alerts import rules as alert_rules
 from clinicians.base import ReasonForm, nav, staff_patient, staff_required
 from clinicians.clinic_admin import forms, services
 from clinicians.clinic_admin.selectors import clinic_overview, next_reference
@@ -56,6 +59,7 @@ def _clinic_page(
         "new_form": forms.NewStaffForm(),
         "invite_form": forms.InvitationForm(patients=active),
         "threshold_form": forms.ThresholdForm(initial={"profile": clinic.threshold_profile}),
+        "alert_rules_form": forms.AlertRulesForm(initial=alert_rules.chosen_values(clinic)),
         "role_forms": forms.RoleForm(),
         "reason_form": ReasonForm(),
     }
@@ -67,6 +71,7 @@ def _clinic_page(
             "overview": overview,
             "clinic": clinic,
             "now": timezone.now(),
+            "rule_changes": alert_rules.rule_changes(clinic),
             **page_forms,
             **nav(request, "admin"),
         },
@@ -270,6 +275,22 @@ def thresholds(request: HttpRequest, clinic_id: int) -> HttpResponse:
             clinic=clinic, admin=request.user, **f.cleaned_data
         ),
         "Threshold profile saved; diaries whose threshold changed have a new version.",
+    )
+
+
+@require_POST
+@staff_required
+def alert_rules_change(request: HttpRequest, clinic_id: int) -> HttpResponse:
+    clinic = administered_clinic_for(request.user, clinic_id)
+    return _post(
+        request,
+        clinic,
+        forms.AlertRulesForm(request.POST),
+        "alert_rules_form",
+        lambda f: services.set_alert_rules(
+            clinic=clinic, admin=request.user, now=timezone.now(), **f.cleaned_data
+        ),
+        _("Alert rules saved; they apply from the next night."),
     )
 
 

@@ -5,13 +5,15 @@ their clinics that existed on D has evaluated D, by whichever clinic finishes la
 there is something new; a clinician of two clinics still gets one email. What the digest lists
 is read again when it is sent, from the clinician's memberships at that moment, so someone
 removed from a clinic in between hears nothing about its patients. A digest lists a pseudonymous
-reference, the rule and a link: no names, no scores, no notes.
+reference, the rule with the clinic's rule values it was opened with, and a link: no names, no
+scores, no notes.
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -30,6 +32,7 @@ class DigestLine:
     patient_id: int
     reference: str
     rule: str
+    details: dict[str, Any]
 
 
 def new_alerts(day: datetime.date) -> QuerySet[Alert]:
@@ -91,6 +94,6 @@ def digest_lines(recipient_id: int, day: datetime.date) -> list[DigestLine]:
         new_alerts(day)
         .filter(patient__clinic_id__in=clinics)
         .order_by("patient__reference", "rule")
-        .values_list("patient_id", "patient__reference", "rule")
+        .values_list("patient_id", "patient__reference", "rule", "details")
     )
-    return [DigestLine(patient_id, reference, rule) for patient_id, reference, rule in rows]
+    return [DigestLine(*row) for row in rows]

@@ -12,7 +12,8 @@ patient's alerts to acknowledge and resolve); carers' links go to their diary pa
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
@@ -41,7 +42,9 @@ MONTHS = [
     "November",
     "December",
 ]
-_GAP = scoring.DEFAULT_ALERT_SETTINGS
+# Each rule's words, then the same with the clinic's rule values the alert was opened with
+# (``Alert.details``): an email never shows a rule value the clinic did not choose. An alert
+# opened before its details named them gets the words without values.
 RULE_LABELS = {
     "above_threshold": {
         "en": "7-day DDS at or above the control threshold",
@@ -52,13 +55,27 @@ RULE_LABELS = {
         "ja": "7日間DDSの7日前からの顕著な上昇",
     },
     "severe_symptom": {"en": "Severe symptom recorded", "ja": "重い症状の記録"},
+    "diary_gap": {"en": "No diary entry for several days", "ja": "数日間日誌の記録なし"},
+    "diary_gap_reminder": {"en": "No diary entry for several days", "ja": "数日間日誌の記録なし"},
+}
+RULE_LABELS_WITH_VALUES = {
+    "marked_rise": {
+        "en": "Marked rise of the 7-day DDS over 7 days (clinic rule: a rise of {delta} or more)",
+        "ja": "7日間DDSの7日前からの顕著な上昇（クリニックの基準：{delta}以上の上昇）",
+    },
+    "severe_symptom": {
+        "en": "Severe symptom recorded (clinic rule: an item at {item_score_limit} or more,"
+        " or a temperature of {temperature_limit_c} °C or more)",
+        "ja": "重い症状の記録（クリニックの基準：いずれかの項目が{item_score_limit}以上、"
+        "または体温{temperature_limit_c}℃以上）",
+    },
     "diary_gap": {
-        "en": f"No diary entry for {_GAP.gap_care_team_days} days or more",
-        "ja": f"{_GAP.gap_care_team_days}日以上日誌の記録なし",
+        "en": "No diary entry for {care_team_days} days or more",
+        "ja": "{care_team_days}日以上日誌の記録なし",
     },
     "diary_gap_reminder": {
-        "en": f"No diary entry for {_GAP.gap_reminder_days} days",
-        "ja": f"{_GAP.gap_reminder_days}日間日誌の記録なし",
+        "en": "No diary entry for {reminder_days} days",
+        "ja": "{reminder_days}日間日誌の記録なし",
     },
 }
 
@@ -69,7 +86,7 @@ def alert_digest(to: Any, *, day: datetime.date, lines: Sequence[Any]) -> EmailM
     alerts = [
         {
             "reference": line.reference,
-            "rule": rule_label(line.rule, language),
+            "rule": rule_label(line.rule, language, line.details),
             "url": settings.SITE_URL + reverse("clinic:patient", args=[line.patient_id]),
         }
         for line in lines
@@ -111,9 +128,27 @@ def language_of(user: Any) -> str:
     return language if language in LANGUAGES else "en"
 
 
-def rule_label(rule: str, language: str) -> str:
+def rule_label(rule: str, language: str, details: Mapping[str, Any] | None = None) -> str:
+    """An alert's rule in ``language``, with the clinic's values it was opened with if known."""
+    with_values = RULE_LABELS_WITH_VALUES.get(rule)
+    if with_values is not None:
+        try:
+            return with_values[language].format(**_rule_values(details or {}))
+        except KeyError:
+            pass  # opened before alerts recorded their rule values
     labels = RULE_LABELS.get(rule)
     return labels[language] if labels else rule
+
+
+def _rule_values(details: Mapping[str, Any]) -> dict[str, Any]:
+    values = {
+        name: details[name]
+        for name in ("item_score_limit", "temperature_limit_c", "reminder_days", "care_team_days")
+        if details.get(name) is not None
+    }
+    if details.get("delta"):
+        values["delta"] = scoring.rule_figure(Fraction(details["delta"]))
+    return values
 
 
 def long_day(day: datetime.date, language: str) -> str:

@@ -3,8 +3,10 @@
 The diaries are read through ``diary.selectors.versioned_days`` and ``current_instruments``,
 the reads the stored 7-day DDS is computed from, one query each per batch, and each window is
 scored with the instrument ``scoring.window_version`` names, as the stored DDS is, so an alert
-agrees with the DDS a clinician sees. Every evaluated (patient, day) gets a
-``PatientEvaluation`` row, so a day is evaluated once however often the night is run. Alerts
+agrees with the DDS a clinician sees. Each patient is evaluated with their clinic's alert rules
+in force for the night of the day evaluated (``clinicians.alerts.rules``). Every evaluated
+(patient, day) gets a ``PatientEvaluation`` row, so a day is evaluated once however often the
+night is run. Alerts
 are inserted only where no unresolved alert of the same rule exists; the database's partial
 unique constraint settles a race with another worker. Nothing here sends anything.
 """
@@ -21,6 +23,7 @@ from simple_history.utils import bulk_create_with_history
 
 import scoring
 from clinicians.alerts.models import Alert
+from clinicians.alerts.rules import rules_in_force
 from clinicians.nightly.models import PatientEvaluation
 from clinicians.nightly.reads import diary_start, temperatures_on
 from diary.audit import ROLE_SYSTEM, audit_context
@@ -75,11 +78,12 @@ def evaluate_patients(
 
 
 def find_alerts(patients: Sequence[Patient], day: datetime.date) -> Findings:
-    """The rules that fire for each patient on ``day``, from three queries for the batch."""
+    """The rules that fire for each patient on ``day``, from four queries for the batch."""
     ids = [patient.pk for patient in patients]
     current = current_instruments(patients)
     stored = versioned_days(ids, day - LOOKBACK, day)
     temperatures = temperatures_on(ids, day)
+    rules = rules_in_force({patient.clinic_id for patient in patients}, day)
     findings = {}
     for patient in patients:
         days = stored.get(patient.pk, {})
@@ -96,6 +100,7 @@ def find_alerts(patients: Sequence[Patient], day: datetime.date) -> Findings:
                     patient, current[patient.pk], days, day, instrument
                 ),
                 diary_start=diary_start(patient),
+                settings=rules[patient.clinic_id],
             )
         except ValueError as error:
             # Data the rules refuse: this patient stays unevaluated (the night stays

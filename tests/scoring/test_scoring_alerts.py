@@ -17,6 +17,7 @@ from scoring import (
     AlertSettings,
     Audience,
     Status,
+    alert_settings_out_of_bounds,
     evaluate_alerts,
     instrument_for,
 )
@@ -117,8 +118,8 @@ def test_marked_rise():
     assert finding.rule is AlertRule.MARKED_RISE
     assert finding.audience is Audience.CARE_TEAM
     assert finding.reason == (
-        "Marked rise: 7-day DDS 0.800 vs 0.000 on 2025-03-07 (+0.800, rule ≥ 0.5);"
-        " not a validated clinical difference"
+        "Marked rise: 7-day DDS rose by 0.800 over 7 days, from 0.000 on 2025-03-07 to 0.800"
+        " (clinic rule: a rise of 0.5 or more over 7 days); not a validated clinical difference"
     )
     assert "significant" not in finding.reason
     assert finding.details == {
@@ -147,27 +148,36 @@ def test_a_fall_is_not_a_rise():
     assert evaluate_alerts(CANDLE, days, DAY) == ()
 
 
+SEVERE_RULE = " (clinic rule: an item scored 4 or more, or a temperature of 40.0 °C or more)"
+GAP_RULE = " (clinic rule: carers reminded after 3 days, care team told after 7)"
+
+
 @pytest.mark.parametrize(
     ("row", "temperature", "items", "reason"),
     [
-        ((4, 0, 0, 0, 0), None, ["fever"], "Severe symptom on 2025-03-14: Fever scored 4"),
+        (
+            (4, 0, 0, 0, 0),
+            None,
+            ["fever"],
+            "Severe symptom on 2025-03-14: Fever scored 4" + SEVERE_RULE,
+        ),
         (
             (0, 4, _, 4, 0),
             None,
             ["rash", "headache"],
-            "Severe symptom on 2025-03-14: Rash scored 4; Headache scored 4",
+            "Severe symptom on 2025-03-14: Rash scored 4; Headache scored 4" + SEVERE_RULE,
         ),
         (
             ZEROS,
             Decimal("40.0"),
             [],
-            "Severe symptom on 2025-03-14: temperature 40.0 °C ≥ 40.0 °C",
+            "Severe symptom on 2025-03-14: temperature 40.0 °C" + SEVERE_RULE,
         ),
         (
             (3, 0, 0, 0, 4),
             Decimal("41.2"),
             ["fatigue"],
-            "Severe symptom on 2025-03-14: Tiredness scored 4; temperature 41.2 °C ≥ 40.0 °C",
+            "Severe symptom on 2025-03-14: Tiredness scored 4; temperature 41.2 °C" + SEVERE_RULE,
         ),
     ],
 )
@@ -182,6 +192,8 @@ def test_severe_symptom_fires(row, temperature, items, reason):
         "day": "2025-03-14",
         "items": items,
         "temperature_c": None if temperature is None else str(temperature),
+        "item_score_limit": 4,
+        "temperature_limit_c": "40.0",
     }
 
 
@@ -242,13 +254,22 @@ def test_diary_gap(last_entry_day, diary_start, rule, gap):
         return
     (finding,) = gaps
     assert finding.rule is rule
-    assert finding.details == {"day": "2025-03-14", "days_without_entry": gap}
+    assert finding.details == {
+        "day": "2025-03-14",
+        "days_without_entry": gap,
+        "reminder_days": 3,
+        "care_team_days": 7,
+    }
     if rule is AlertRule.DIARY_GAP:
         assert finding.audience is Audience.CARE_TEAM
-        assert finding.reason == "No diary entry for 7 or more consecutive days up to 2025-03-14"
+        assert finding.reason == (
+            "No diary entry for 7 or more consecutive days up to 2025-03-14" + GAP_RULE
+        )
     else:
         assert finding.audience is Audience.CARERS
-        assert finding.reason == f"No diary entry for {gap} consecutive days up to 2025-03-14"
+        assert finding.reason == (
+            f"No diary entry for {gap} consecutive days up to 2025-03-14" + GAP_RULE
+        )
 
 
 def test_a_day_with_an_entry_of_blanks_is_not_a_gap():
@@ -322,3 +343,63 @@ def test_settings_defaults_and_round_trip():
 def test_settings_validation(data):
     with pytest.raises(ValueError):
         AlertSettings.from_dict(data)
+
+
+def test_the_reasons_name_the_clinics_own_rule_values():
+    settings = AlertSettings(
+        marked_rise_delta=Fraction(3, 5),
+        severe_temperature_c=Decimal("39.5"),
+        gap_reminder_days=2,
+        gap_care_team_days=10,
+    )
+    days = march(*[ZEROS] * 7, *[(1, 1, 1, 1, 0)] * 6, (1, 1, 1, 1, 0))
+    findings = evaluate_alerts(
+        CANDLE, days, DAY, temperatures={DAY: Decimal("39.6")}, settings=settings
+    )
+    reasons = {finding.rule: finding.reason for finding in findings}
+    assert "(clinic rule: a rise of 0.6 or more over 7 days)" in reasons[AlertRule.MARKED_RISE]
+    assert reasons[AlertRule.SEVERE_SYMPTOM] == (
+        "Severe symptom on 2025-03-14: temperature 39.6 °C (clinic rule: an item scored 4 or"
+        " more, or a temperature of 39.5 °C or more)"
+    )
+    gap = evaluate_alerts(CANDLE, march(*[ZEROS] * 12), DAY, settings=settings)
+    assert gap[0].reason == (
+        "No diary entry for 2 consecutive days up to 2025-03-14 (clinic rule: carers reminded"
+        " after 2 days, care team told after 10)"
+    )
+    assert gap[0].details["reminder_days"] == 2 and gap[0].details["care_team_days"] == 10
+
+
+@pytest.mark.parametrize(
+    ("values", "outside"),
+    [
+        ({}, ()),
+        ({"marked_rise_delta": Fraction(1, 100)}, ()),
+        ({"marked_rise_delta": Fraction(3)}, ()),
+        ({"marked_rise_delta": Fraction(0)}, ("marked_rise_delta",)),
+        ({"marked_rise_delta": Fraction(301, 100)}, ("marked_rise_delta",)),
+        ({"severe_temperature_c": Decimal("37.5")}, ()),
+        ({"severe_temperature_c": Decimal("42.0")}, ()),
+        ({"severe_temperature_c": Decimal("37.4")}, ("severe_temperature_c",)),
+        ({"severe_temperature_c": Decimal("42.1")}, ("severe_temperature_c",)),
+        ({"gap_reminder_days": 1, "gap_care_team_days": 28}, ()),
+        ({"gap_reminder_days": 0}, ("gap_reminder_days",)),
+        ({"gap_care_team_days": 29}, ("gap_care_team_days",)),
+        ({"gap_reminder_days": 7, "gap_care_team_days": 7}, ("gap_care_team_days",)),
+        ({"gap_reminder_days": 8, "gap_care_team_days": 7}, ("gap_care_team_days",)),
+    ],
+)
+def test_the_bounds_a_clinic_may_choose(values, outside):
+    chosen = {
+        "marked_rise_delta": Fraction(1, 2),
+        "severe_temperature_c": Decimal("40.0"),
+        "gap_reminder_days": 3,
+        "gap_care_team_days": 7,
+        **values,
+    }
+    assert alert_settings_out_of_bounds(**chosen) == outside
+    if outside:
+        with pytest.raises(ValueError, match=outside[0]):
+            AlertSettings(**chosen)
+    else:
+        assert AlertSettings(**chosen).marked_rise_delta == chosen["marked_rise_delta"]

@@ -254,6 +254,20 @@ WRITES = [
             {"disease": "CANDLE", "control_threshold": "0.6", "reason": "clinic protocol"},
         ),
     ),
+    Write(
+        "clinic:admin_alert_rules",
+        "clinic_admin",
+        lambda client, cast, _: client.post(
+            f"{_admin(cast)}/alert-rules/",
+            {
+                "marked_rise_delta": "0.6",
+                "severe_temperature_c": "39.5",
+                "gap_reminder_days": "2",
+                "gap_care_team_days": "5",
+                "reason": "clinic protocol",
+            },
+        ),
+    ),
     # diary/urls.py and clinicians/nightly/urls.py: the carer's pages and links
     Write(
         "diary_reminders",
