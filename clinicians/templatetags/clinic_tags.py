@@ -6,16 +6,17 @@ from fractions import Fraction
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 import scoring
 
 register = template.Library()
 
 SHORT_STATUS = {
-    "insufficient": "not enough data",
-    "remission": "remission range",
-    "controlled": "controlled",
-    "active": "active",
+    "insufficient": _("not enough data"),
+    "remission": _("remission range"),
+    "controlled": _("controlled"),
+    "active": _("active"),
 }
 
 
@@ -56,7 +57,7 @@ def signed_percent(value: Fraction | None) -> str:
 
 @register.filter
 def short_status(status: Any) -> str:
-    return SHORT_STATUS.get(str(getattr(status, "value", status)), str(status))
+    return str(SHORT_STATUS.get(str(getattr(status, "value", status)), status))
 
 
 @register.filter
@@ -73,18 +74,19 @@ def prednisone_mg(value: Fraction | None) -> str:
 
 @register.filter
 def yes_no(value: bool | None) -> str:
-    return "–" if value is None else ("met" if value else "not met")
+    return "–" if value is None else str(_("met") if value else _("not met"))
 
 
 RULE_WORDS = {
-    "above_threshold": "7-day DDS at or above the control threshold",
-    "marked_rise": "Marked rise of the 7-day DDS",
-    "severe_symptom": "Severe symptom",
-    "diary_gap": "Diary gap",
+    "above_threshold": _("7-day DDS at or above the control threshold"),
+    "marked_rise": _("Marked rise of the 7-day DDS"),
+    "severe_symptom": _("Severe symptom"),
+    "diary_gap": _("Diary gap"),
+    "diary_gap_reminder": _("Diary gap (reminder to the carers)"),
 }
 
 
 @register.filter
 def rule_words(rule: str) -> str:
     """An alert rule in words ("marked rise" is not a validated difference, only a rise)."""
-    return RULE_WORDS.get(rule, rule.replace("_", " ").capitalize())
+    return str(RULE_WORDS.get(rule, rule.replace("_", " ").capitalize()))
