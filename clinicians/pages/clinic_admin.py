@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -105,7 +106,7 @@ def member_add(request: HttpRequest, clinic_id: int) -> HttpResponse:
         forms.AddMemberForm(request.POST),
         "add_form",
         lambda f: services.add_member(clinic=clinic, admin=request.user, **f.cleaned_data),
-        "Added to the clinic's staff.",
+        _("Added to the clinic's staff."),
     )
 
 
@@ -121,7 +122,7 @@ def member_new(request: HttpRequest, clinic_id: int) -> HttpResponse:
         lambda f: services.create_staff_account(
             clinic=clinic, admin=request.user, **f.cleaned_data
         ),
-        "Account created; a link to set a password has been emailed.",
+        _("Account created; a link to set a password has been emailed."),
     )
 
 
@@ -138,7 +139,7 @@ def member_role(request: HttpRequest, clinic_id: int, membership_id: int) -> Htt
         lambda f: services.change_member_role(
             membership=membership, admin=request.user, **f.cleaned_data
         ),
-        "Role changed.",
+        _("Role changed."),
     )
 
 
@@ -149,7 +150,7 @@ def member_remove(request: HttpRequest, clinic_id: int, membership_id: int) -> H
     membership = _membership(clinic, membership_id)
     try:
         services.remove_member(membership=membership, admin=request.user)
-        messages.success(request, "Removed from the clinic's staff.")
+        messages.success(request, _("Removed from the clinic's staff."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("clinic:admin_clinic", clinic_id=clinic.pk)
@@ -203,7 +204,7 @@ def patient_edit(request: HttpRequest, clinic_id: int, patient_id: int) -> HttpR
         except ValidationError as error:
             _errors(form, error)
         else:
-            messages.success(request, "Patient details saved.")
+            messages.success(request, _("Patient details saved."))
             return redirect("clinic:admin_clinic", clinic_id=clinic.pk)
     return _patient_form(request, clinic, form, patient)
 
@@ -224,7 +225,7 @@ def patient_active(request: HttpRequest, clinic_id: int, patient_id: int) -> Htt
     patient = _clinic_patient(request, clinic, patient_id)
     form = forms.ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Give a reason to deactivate or reactivate a patient.")
+        messages.error(request, _("Give a reason to deactivate or reactivate a patient."))
     else:
         active = request.POST.get("active") == "1"
         services.set_patient_active(
@@ -254,7 +255,7 @@ def invite(request: HttpRequest, clinic_id: int) -> HttpResponse:
         forms.InvitationForm(request.POST, patients=active),
         "invite_form",
         lambda f: create_invitation(invited_by=request.user, **f.cleaned_data),
-        "Invitation emailed.",
+        _("Invitation emailed."),
     )
 
 
@@ -270,7 +271,7 @@ def thresholds(request: HttpRequest, clinic_id: int) -> HttpResponse:
         lambda f: services.set_threshold_profile(
             clinic=clinic, admin=request.user, **f.cleaned_data
         ),
-        "Threshold profile saved; diaries whose threshold changed have a new version.",
+        _("Threshold profile saved; diaries whose threshold changed have a new version."),
     )
 
 

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from clinicians.clinical.access_log import record_access
@@ -114,13 +115,13 @@ def clinic_day_print(request: HttpRequest) -> HttpResponse:
 @require_POST
 @staff_required
 def alert_acknowledge(request: HttpRequest, patient_id: int, alert_id: int) -> HttpResponse:
-    return _alert_action(request, patient_id, alert_id, acknowledge_alert, "Alert acknowledged.")
+    return _alert_action(request, patient_id, alert_id, acknowledge_alert, _("Alert acknowledged."))
 
 
 @require_POST
 @staff_required
 def alert_resolve(request: HttpRequest, patient_id: int, alert_id: int) -> HttpResponse:
-    return _alert_action(request, patient_id, alert_id, resolve_alert, "Alert resolved.")
+    return _alert_action(request, patient_id, alert_id, resolve_alert, _("Alert resolved."))
 
 
 def _alert_action(

@@ -90,3 +90,55 @@ RULE_WORDS = {
 def rule_words(rule: str) -> str:
     """An alert rule in words ("marked rise" is not a validated difference, only a rise)."""
     return str(RULE_WORDS.get(rule, rule.replace("_", " ").capitalize()))
+
+
+# The audit trail stores these words in English (its CSV and JSON keep them so); pages show
+# them in the reader's language. Identifiers (field names, origins) are shown as code.
+AUDIT_WORDS = {
+    "created": _("created"),
+    "changed": _("changed"),
+    "deleted": _("deleted"),
+    "carer": _("carer"),
+    "clinician": _("clinician"),
+    "clinic_admin": _("clinic admin"),
+    "site_admin": _("site admin"),
+    "system": _("system"),
+    "database": _("database"),
+    "Carer link": _("Carer link"),
+    "Alert": _("Alert"),
+    "Treatment course": _("Treatment course"),
+    "Measurement": _("Measurement"),
+    "Steroid dose": _("Corticosteroid dose"),
+    "Pga assessment": _("PGA assessment"),
+    "Appointment": _("Appointment"),
+    "Study period": _("Study period"),
+    "Patient": _("Patient"),
+    "Patient identity": _("Patient identity"),
+    "Diary entry": _("Diary entry"),
+    "treatment course recorded": _("treatment course recorded"),
+    "weight recorded": _("weight recorded"),
+    "height recorded": _("height recorded"),
+    "corticosteroid dose recorded": _("corticosteroid dose recorded"),
+    "PGA recorded": _("PGA recorded"),
+    "appointment booked": _("appointment booked"),
+    "study period defined": _("study period defined"),
+    "opened by the nightly evaluation": _("opened by the nightly evaluation"),
+    "unsubscribed by email link": _("unsubscribed by email link"),
+    "staff member added": _("staff member added"),
+    "staff account created": _("staff account created"),
+    "staff role changed": _("staff role changed"),
+    "staff member removed": _("staff member removed"),
+    "patient registered": _("patient registered"),
+    "reminder settings": _("reminder settings"),
+    "accepted a clinic invitation": _("accepted a clinic invitation"),
+    "demo data": _("demo data"),
+    "True": _("yes"),
+    "False": _("no"),
+}
+
+
+@register.filter
+def audit_word(value: object) -> str:
+    """An audit trail's stored word (action, role, record, reason) in the reader's language."""
+    text = str(value)
+    return str(AUDIT_WORDS.get(text, text))
