@@ -26,7 +26,9 @@ from diary.models import Patient
 
 
 class EraseForm(forms.Form):
-    reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
     confirm_reference = forms.CharField(
         max_length=20, label=_("Type the patient's reference to confirm")
     )

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from clinicians.records import PGA_STEPS, Measurement, SteroidDose, StudyPeriod
 from diary.clinics import ClinicMembership, ThresholdProfile
 from diary.models import CarerLink, Disease, Language, User
+from diary.wording import zone_place
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -79,7 +80,7 @@ class AppointmentForm(forms.Form):
             clinic_memberships__clinic_id=clinic.pk
         ).order_by("last_name", "username")
         self.fields["starts_at"].help_text = _("Local time at the clinic (%(zone)s).") % {
-            "zone": clinic.time_zone
+            "zone": zone_place(clinic.time_zone)
         }
 
     def clean_starts_at(self) -> datetime.datetime:

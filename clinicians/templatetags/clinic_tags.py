@@ -132,9 +132,35 @@ AUDIT_WORDS = {
     "reminder settings": _("reminder settings"),
     "accepted a clinic invitation": _("accepted a clinic invitation"),
     "demo data": _("demo data"),
+    "(not recorded)": _("(not recorded)"),
+    "open": _("Open"),
+    "acknowledged": _("Acknowledged"),
+    "resolved": _("Resolved"),
+    "care_team": _("Care team"),
+    "carers": _("Carers"),
+    "weight": _("Weight (kg)"),
+    "height": _("Height (cm)"),
+    "oral": _("Oral"),
+    "iv": _("Intravenous"),
+    "baseline": _("Baseline"),
+    "primary": _("Primary"),
+    "maintenance": _("Maintenance"),
+    "custom": _("Custom"),
+    "mother": _("Mother"),
+    "father": _("Father"),
+    "guardian": _("Guardian"),
+    "grandparent": _("Grandparent"),
+    "self": _("Self (adult patient)"),
+    "other": _("Other"),
     "True": _("yes"),
     "False": _("no"),
 }
+
+
+@register.filter
+def disease_code(code: object) -> str:
+    """A disease as its short code (CANDLE, SAVI, AGS); the code OTHER in words."""
+    return str(_("Other")) if str(code) == "OTHER" else str(code)
 
 
 @register.filter
