@@ -280,8 +280,9 @@ def _read_in_japanese(client, world, name):
 
 # Pages whose remaining English is written in Python (clinicians/pages/context.py,
 # clinicians/charts.py: chart titles, axis months, dashboard and entry rows) or stored in English
-# (an alert's reason from scoring.alerts, which the audit trail also shows verbatim). That markup is moving into templates (templates/charts/,
-# templates/clinicians/_rows/), where its words are marked; strict, so the mark goes when it passes.
+# (an alert's reason from scoring.alerts, which the audit trail also shows verbatim). That markup
+# is moving into templates (templates/charts/, templates/clinicians/_rows/), where its words are
+# marked; strict, so the mark goes when the page passes.
 PENDING = {
     "clinic:audit",
     "clinic:dashboard",
