@@ -95,3 +95,13 @@ def language_after_sign_in(request: HttpRequest, user: Any) -> str | None:
         return str(user.language)
     remember_language(user, translation.get_language_from_request(request))
     return None
+
+
+def reader_time_zone(user: Any) -> str:
+    """The zone a user's own times are shown in: their first clinic's (staff) or their first
+    child's (carers); the server's zone for anyone else."""
+    membership = user.clinic_memberships.select_related("clinic").order_by("pk").first()
+    if membership is not None:
+        return str(membership.clinic.time_zone)
+    link = CarerLink.objects.filter(carer=user).select_related("patient").order_by("pk").first()
+    return str(link.patient.time_zone) if link is not None else settings.TIME_ZONE

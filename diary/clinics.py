@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from diary.audit import history
 
@@ -22,8 +23,8 @@ def validate_time_zone(value: str) -> None:
 
 class ThresholdProfile(models.TextChoices):
     # Keys match scoring.THRESHOLD_PROFILES.
-    JAGA = "JAGA", "JAGA programme (CANDLE 0.5, SAVI 1.0, AGS 0.5, other 0.5)"
-    UNIFORM_0_5 = "UNIFORM_0_5", "Uniform 0.5 (2023 trial analysis)"
+    JAGA = "JAGA", _("JAGA programme (CANDLE 0.5, SAVI 1.0, AGS 0.5, other 0.5)")
+    UNIFORM_0_5 = "UNIFORM_0_5", _("Uniform 0.5 (2023 trial analysis)")
 
 
 class Clinic(models.Model):
@@ -56,8 +57,8 @@ class Clinic(models.Model):
 
 class ClinicMembership(models.Model):
     class Role(models.TextChoices):
-        CLINICIAN = "clinician", "Clinician"
-        CLINIC_ADMIN = "clinic_admin", "Clinic admin"
+        CLINICIAN = "clinician", _("Clinician")
+        CLINIC_ADMIN = "clinic_admin", _("Clinic admin")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinic_memberships"

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from diary.access import role_for
 from diary.audit import ROLE_CARER, ROLE_CLINIC_ADMIN, audit_context
@@ -51,7 +52,7 @@ def create_invitation(
     if role_for(invited_by, patient) != ROLE_CLINIC_ADMIN:
         raise PermissionDenied("Only the clinic's admins invite carers.")
     if relationship not in CarerLink.Relationship.values:
-        raise ValidationError({"relationship": "Unknown relationship."})
+        raise ValidationError({"relationship": _("Unknown relationship.")})
     now = now or timezone.now()
     token = secrets.token_urlsafe(32)
     with transaction.atomic():

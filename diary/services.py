@@ -22,6 +22,7 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 import scoring
 from diary.access import role_for
@@ -161,7 +162,7 @@ def correct_entry(
     reason = reason.strip()
     _check_source(role, source, reason)
     if role == Role.CARER and rules.is_locked(entry.date, now):
-        raise ValidationError({"date": "This day is locked; ask the care team to correct it."})
+        raise ValidationError({"date": _("This day is locked; ask the care team to correct it.")})
     if not reason:
         if not rules.is_on_time(entry.date, now):
             raise ValidationError({"reason": "A reason is required to correct a past day."})
@@ -230,15 +231,15 @@ def _check_day(
 ) -> str:
     rules = DayRules.for_patient(patient)
     if rules.is_future(day, now):
-        raise ValidationError({"date": "This day has not started yet."})
+        raise ValidationError({"date": _("This day has not started yet.")})
     if day < patient.date_of_birth:
-        raise ValidationError({"date": "This day is before the patient's date of birth."})
+        raise ValidationError({"date": _("This day is before the patient's date of birth.")})
     _check_source(role, source, reason)
     if source == Source.PAPER:
         return Timeliness.TRANSCRIBED
     if rules.is_locked(day, now):
         raise ValidationError(
-            {"date": "This day is locked; the care team can transcribe a paper diary for it."}
+            {"date": _("This day is locked; the care team can transcribe a paper diary for it.")}
         )
     return Timeliness.ON_TIME if rules.is_on_time(day, now) else Timeliness.LATE
 
@@ -246,12 +247,19 @@ def _check_day(
 def _check_source(role: str, source: str, reason: str) -> None:
     """Carers write from the web, the offline queue or the API; only clinic staff transcribe."""
     if source not in Source.values:
-        raise ValidationError({"source": f"Source must be one of {', '.join(Source.values)}."})
+        raise ValidationError(
+            {
+                "source": _("Source must be one of %(sources)s.")
+                % {"sources": ", ".join(Source.values)}
+            }
+        )
     if source == Source.PAPER:
         if role != Role.CLINICIAN:
-            raise ValidationError({"source": "Only clinic staff may transcribe paper diaries."})
+            raise ValidationError({"source": _("Only clinic staff may transcribe paper diaries.")})
         if not reason.strip():
-            raise ValidationError({"reason": "A reason is required to transcribe a paper diary."})
+            raise ValidationError(
+                {"reason": _("A reason is required to transcribe a paper diary.")}
+            )
 
 
 def _check_capture_time(
@@ -262,8 +270,11 @@ def _check_capture_time(
         minutes = int(CAPTURE_CLOCK_SKEW.total_seconds() // 60)
         raise ValidationError(
             {
-                "captured_at": f"This is more than {minutes} minutes after the server received "
-                "it; check the device's clock."
+                "captured_at": _(
+                    "This is more than %(minutes)s minutes after the server received it; check "
+                    "the device's clock."
+                )
+                % {"minutes": minutes}
             }
         )
 
@@ -272,13 +283,15 @@ def _validated_values(instrument: scoring.Instrument, submission: Submission) ->
     """Check every field against the instrument; derive fever and sleep scores from raw values."""
     errors: dict[str, str] = {}
     if not isinstance(submission.scores, Mapping):
-        raise ValidationError({"scores": "Scores must be an object of item code to 0–4 or null."})
+        raise ValidationError(
+            {"scores": _("Scores must be an object of item code to 0–4 or null.")}
+        )
     scores: dict[str, int | None] = dict.fromkeys(instrument.item_codes)
     for code, value in submission.scores.items():
         if code not in scores:
-            errors[f"scores.{code}"] = f"Unknown item {code!r} for this diary."
+            errors[f"scores.{code}"] = _("Unknown item %(code)r for this diary.") % {"code": code}
         elif value is not None and (type(value) is not int or not 0 <= value <= 4):
-            errors[f"scores.{code}"] = "A score is a whole number from 0 to 4, or null."
+            errors[f"scores.{code}"] = _("A score is a whole number from 0 to 4, or null.")
         else:
             scores[code] = value
     temperature = _decimal(submission.temperature_c, "temperature_c", errors, places=1)
@@ -293,7 +306,7 @@ def _validated_values(instrument: scoring.Instrument, submission: Submission) ->
                 scores["fever"] = fever
     if sleep is not None and not errors:
         if instrument.sleep_bands is None:
-            errors["sleep_hours"] = "Sleep hours are not part of this diary."
+            errors["sleep_hours"] = _("Sleep hours are not part of this diary.")
         else:
             try:
                 derived = instrument.sleep_score(sleep)
@@ -304,11 +317,11 @@ def _validated_values(instrument: scoring.Instrument, submission: Submission) ->
                     scores["sleep"] = derived
     notes = submission.notes or ""
     if not isinstance(notes, str):
-        errors["notes"] = "Notes must be text."
+        errors["notes"] = _("Notes must be text.")
     elif len(notes) > NOTES_MAX_LENGTH:
-        errors["notes"] = f"Notes are limited to {NOTES_MAX_LENGTH} characters."
+        errors["notes"] = _("Notes are limited to %(n)s characters.") % {"n": NOTES_MAX_LENGTH}
     elif "\x00" in notes:
-        errors["notes"] = "Notes must not contain NUL characters."
+        errors["notes"] = _("Notes must not contain NUL characters.")
     if errors:
         raise ValidationError(errors)
     return {"scores": scores, "temperature_c": temperature, "sleep_hours": sleep, "notes": notes}
@@ -318,18 +331,18 @@ def _decimal(value: Any, field: str, errors: dict[str, str], *, places: int) -> 
     if value is None or value == "":
         return None
     if isinstance(value, bool):
-        errors[field] = "Must be a number."
+        errors[field] = _("Must be a number.")
         return None
     try:
         number = Decimal(str(value))
     except InvalidOperation:
-        errors[field] = "Must be a number."
+        errors[field] = _("Must be a number.")
         return None
     if not number.is_finite():
-        errors[field] = "Must be a finite number."
+        errors[field] = _("Must be a finite number.")
         return None
     if -number.as_tuple().exponent > places:  # type: ignore[operator]
-        errors[field] = f"Give at most {places} decimal place(s)."
+        errors[field] = _("Give at most %(places)s decimal place(s).") % {"places": places}
         return None
     return number
 

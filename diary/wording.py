@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime
 from fractions import Fraction
 
-from django.utils import dateformat
+from babel.dates import get_timezone_location
+from django.utils import dateformat, translation
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
@@ -72,3 +73,14 @@ def queue_words() -> dict[str, str]:
         ),
         "staleDay": gettext("This page was loaded earlier; it now shows the diary for"),
     }
+
+
+def zone_place(zone: object) -> str:
+    """A time zone as the place readers know it, in their language: Asia/Tokyo is 東京 or Tokyo
+    (CLDR's names, through Babel); a zone without a city, such as UTC, keeps its name."""
+    name = str(getattr(zone, "key", zone))
+    language = translation.to_locale(translation.get_language() or "en")
+    try:
+        return str(get_timezone_location(name, locale=language, return_city=True))
+    except LookupError:
+        return name

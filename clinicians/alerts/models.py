@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from diary.audit import history
 
@@ -15,13 +16,13 @@ class Alert(models.Model):
     """
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        ACKNOWLEDGED = "acknowledged", "Acknowledged"
-        RESOLVED = "resolved", "Resolved"
+        OPEN = "open", _("Open")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        RESOLVED = "resolved", _("Resolved")
 
     class Audience(models.TextChoices):
-        CARE_TEAM = "care_team", "Care team"
-        CARERS = "carers", "Carers"
+        CARE_TEAM = "care_team", _("Care team")
+        CARERS = "carers", _("Carers")
 
     patient = models.ForeignKey("diary.Patient", on_delete=models.PROTECT, related_name="alerts")
     rule = models.CharField(max_length=30)  # scoring.AlertRule values

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clinicians.alerts.forms import NoteForm
@@ -17,13 +18,13 @@ from clinicians.base import staff_patient, staff_required
 @require_POST
 @staff_required
 def alert_acknowledge(request: HttpRequest, patient_id: int, alert_id: int) -> HttpResponse:
-    return _alert_action(request, patient_id, alert_id, acknowledge_alert, "Alert acknowledged.")
+    return _alert_action(request, patient_id, alert_id, acknowledge_alert, _("Alert acknowledged."))
 
 
 @require_POST
 @staff_required
 def alert_resolve(request: HttpRequest, patient_id: int, alert_id: int) -> HttpResponse:
-    return _alert_action(request, patient_id, alert_id, resolve_alert, "Alert resolved.")
+    return _alert_action(request, patient_id, alert_id, resolve_alert, _("Alert resolved."))
 
 
 def _alert_action(

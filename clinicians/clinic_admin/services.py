@@ -63,7 +63,7 @@ def add_member(*, clinic: Clinic, admin: Any, identifier: str, role: str) -> Cli
     check_admin(admin, clinic)
     user = _find_user(identifier)
     if ClinicMembership.objects.filter(user=user, clinic=clinic).exists():
-        raise ValidationError({"identifier": "This person is already on the clinic's staff."})
+        raise ValidationError({"identifier": _("This person is already on the clinic's staff.")})
     membership = ClinicMembership(user=user, clinic=clinic, role=role)
     membership.full_clean()
     with _audit(admin, "staff member added"), transaction.atomic():
@@ -85,7 +85,7 @@ def create_staff_account(
     check_admin(admin, clinic)
     users = get_user_model()
     if users.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": "This username is taken."})
+        raise ValidationError({"username": _("This username is taken.")})
     user = users(username=username, email=email, first_name=first_name, last_name=last_name)
     user.set_unusable_password()
     user.full_clean(exclude=["password"])
@@ -97,7 +97,7 @@ def create_staff_account(
             membership.save()
             transaction.on_commit(lambda: send_set_password_email(user=user, clinic=clinic))
     except IntegrityError:
-        raise ValidationError({"username": "This username is taken."}) from None
+        raise ValidationError({"username": _("This username is taken.")}) from None
     return membership
 
 
@@ -125,7 +125,7 @@ def change_member_role(*, membership: ClinicMembership, admin: Any, role: str) -
     """Make a staff member a clinician or a clinic admin; a clinic keeps at least one admin."""
     check_admin(admin, membership.clinic)
     if role not in ClinicMembership.Role.values:
-        raise ValidationError({"role": "Unknown role."})
+        raise ValidationError({"role": _("Unknown role.")})
     with _audit(admin, "staff role changed"), transaction.atomic():
         locked = ClinicMembership.objects.select_for_update().get(pk=membership.pk)
         if locked.role == ClinicMembership.Role.CLINIC_ADMIN and role != locked.role:
@@ -160,10 +160,10 @@ def _find_user(identifier: str) -> Any:
         found = list(users.filter(email__iexact=identifier)[:2])
         if len(found) > 1:
             raise ValidationError(
-                {"identifier": "Several accounts use this email; give the username instead."}
+                {"identifier": _("Several accounts use this email; give the username instead.")}
             )
     if not found:
-        raise ValidationError({"identifier": "No account has this username or email."})
+        raise ValidationError({"identifier": _("No account has this username or email.")})
     return found[0]
 
 
@@ -229,7 +229,7 @@ def set_patient_active(*, patient: Patient, admin: Any, active: bool, reason: st
     """Deactivate a patient (carers lose access, the record stays) or reactivate them."""
     check_admin(admin, patient.clinic)
     if not reason.strip():
-        raise ValidationError({"reason": "Please give a reason."})
+        raise ValidationError({"reason": _("Please give a reason.")})
     with _audit(admin, reason.strip()), transaction.atomic():
         patient.is_active = active
         patient.save(update_fields=["is_active"])
@@ -239,7 +239,10 @@ def set_patient_active(*, patient: Patient, admin: Any, active: bool, reason: st
 def _check_reference(clinic: Clinic, reference: str) -> None:
     if not reference.startswith(f"{clinic.reference_prefix}-"):
         raise ValidationError(
-            {"reference": f"References of this clinic start with {clinic.reference_prefix}-."}
+            {
+                "reference": _("References of this clinic start with %(prefix)s-.")
+                % {"prefix": clinic.reference_prefix}
+            }
         )
 
 
@@ -264,7 +267,7 @@ def set_threshold_profile(*, clinic: Clinic, admin: Any, profile: str) -> list[i
     threshold changes. Returns the new version numbers."""
     check_admin(admin, clinic)
     if profile not in ThresholdProfile.values:
-        raise ValidationError({"profile": "Unknown threshold profile."})
+        raise ValidationError({"profile": _("Unknown threshold profile.")})
     created = []
     with _audit(admin, f"threshold profile {profile}"), transaction.atomic():
         Clinic.objects.select_for_update().filter(pk=clinic.pk).update(threshold_profile=profile)
@@ -294,7 +297,7 @@ def create_instrument_version(
     """Store a clinic override of ``disease``'s diary as the next instrument version."""
     check_admin(admin, clinic)
     if not reason.strip():
-        raise ValidationError({"reason": "Please say why the diary changes."})
+        raise ValidationError({"reason": _("Please say why the diary changes.")})
     base = clinic_instrument(clinic, disease)
     if control_threshold == base.control_threshold:
         control_threshold = None
@@ -353,7 +356,7 @@ def _store(clinic: Clinic, instrument: scoring.Instrument) -> InstrumentDefiniti
                 definition=instrument.to_dict(),
             )
     except IntegrityError:
-        raise ValidationError("Another diary change was saved at the same time.") from None
+        raise ValidationError(_("Another diary change was saved at the same time.")) from None
 
 
 # --- alert rules ------------------------------------------------------------------------------

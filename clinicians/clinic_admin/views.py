@@ -109,7 +109,7 @@ def member_add(request: HttpRequest, clinic_id: int) -> HttpResponse:
         forms.AddMemberForm(request.POST),
         "add_form",
         lambda f: services.add_member(clinic=clinic, admin=request.user, **f.cleaned_data),
-        "Added to the clinic's staff.",
+        _("Added to the clinic's staff."),
     )
 
 
@@ -125,7 +125,7 @@ def member_new(request: HttpRequest, clinic_id: int) -> HttpResponse:
         lambda f: services.create_staff_account(
             clinic=clinic, admin=request.user, **f.cleaned_data
         ),
-        "Account created; a link to set a password has been emailed.",
+        _("Account created; a link to set a password has been emailed."),
     )
 
 
@@ -142,7 +142,7 @@ def member_role(request: HttpRequest, clinic_id: int, membership_id: int) -> Htt
         lambda f: services.change_member_role(
             membership=membership, admin=request.user, **f.cleaned_data
         ),
-        "Role changed.",
+        _("Role changed."),
     )
 
 
@@ -153,7 +153,7 @@ def member_remove(request: HttpRequest, clinic_id: int, membership_id: int) -> H
     membership = _membership(clinic, membership_id)
     try:
         services.remove_member(membership=membership, admin=request.user)
-        messages.success(request, "Removed from the clinic's staff.")
+        messages.success(request, _("Removed from the clinic's staff."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("clinic:admin_clinic", clinic_id=clinic.pk)
@@ -207,7 +207,7 @@ def patient_edit(request: HttpRequest, clinic_id: int, patient_id: int) -> HttpR
         except ValidationError as error:
             _errors(form, error)
         else:
-            messages.success(request, "Patient details saved.")
+            messages.success(request, _("Patient details saved."))
             return redirect("clinic:admin_clinic", clinic_id=clinic.pk)
     return _patient_form(request, clinic, form, patient)
 
@@ -228,7 +228,7 @@ def patient_active(request: HttpRequest, clinic_id: int, patient_id: int) -> Htt
     patient = _clinic_patient(request, clinic, patient_id)
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Give a reason to deactivate or reactivate a patient.")
+        messages.error(request, _("Give a reason to deactivate or reactivate a patient."))
     else:
         active = request.POST.get("active") == "1"
         services.set_patient_active(
@@ -258,7 +258,7 @@ def invite(request: HttpRequest, clinic_id: int) -> HttpResponse:
         forms.InvitationForm(request.POST, patients=active),
         "invite_form",
         lambda f: create_invitation(invited_by=request.user, **f.cleaned_data),
-        "Invitation emailed.",
+        _("Invitation emailed."),
     )
 
 
@@ -274,7 +274,7 @@ def thresholds(request: HttpRequest, clinic_id: int) -> HttpResponse:
         lambda f: services.set_threshold_profile(
             clinic=clinic, admin=request.user, **f.cleaned_data
         ),
-        "Threshold profile saved; diaries whose threshold changed have a new version.",
+        _("Threshold profile saved; diaries whose threshold changed have a new version."),
     )
 
 

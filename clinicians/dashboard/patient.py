@@ -13,6 +13,7 @@ from fractions import Fraction
 
 from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 import scoring
 from clinicians.alerts.models import Alert
@@ -25,7 +26,7 @@ from diary.models import DiaryEntry, EntryVersion, ItemScore, Patient
 from diary.selectors import DayDDS
 
 RANGES = {"4w": 28, "3m": 91, "1y": 365, "all": None}
-RANGE_LABELS = {"4w": "4 weeks", "3m": "3 months", "1y": "1 year", "all": "All"}
+RANGE_LABELS = {"4w": _("4 weeks"), "3m": _("3 months"), "1y": _("1 year"), "all": _("All")}
 HEAT_MAP_MAX_DAYS = 365
 ENTRIES_SHOWN = 60
 MIN_ALL_DAYS = 28

@@ -27,6 +27,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clinicians.audit.access_log import record_access
 from diary.audit import ROLE_CLINIC_ADMIN, audit_context
@@ -60,13 +61,13 @@ def erase_patient(*, patient: Patient, admin: Any, reason: str, confirm_referenc
     if not reason:
         errors["reason"] = "A reason is required to erase a patient."
     if (confirm_reference or "").strip() != patient.reference:
-        errors["confirm_reference"] = "Type the patient's reference exactly to confirm."
+        errors["confirm_reference"] = _("Type the patient's reference exactly to confirm.")
     if errors:
         raise ValidationError(errors)
     with audit_context(user=admin, role=ROLE_CLINIC_ADMIN, reason=reason), transaction.atomic():
         patient = Patient.objects.select_for_update().get(pk=patient.pk)
         if is_erased(patient):
-            raise ValidationError("This patient has already been erased.")
+            raise ValidationError(_("This patient has already been erased."))
         # One by one, so each deleted row leaves its own history row (simple-history does not
         # see queryset deletes); the identity's history row holds no values.
         for identity in PatientIdentity.objects.filter(patient=patient):

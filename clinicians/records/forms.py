@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from clinicians.base import DATE
 from clinicians.records.models import PGA_STEPS, Measurement, SteroidDose, StudyPeriod
 from diary.models import User
+from diary.wording import zone_place
 
 
 class TreatmentForm(forms.Form):
@@ -75,7 +76,7 @@ class AppointmentForm(forms.Form):
             clinic_memberships__clinic_id=clinic.pk
         ).order_by("last_name", "username")
         self.fields["starts_at"].help_text = _("Local time at the clinic (%(zone)s).") % {
-            "zone": clinic.time_zone
+            "zone": zone_place(clinic.time_zone)
         }
 
     def clean_starts_at(self) -> datetime.datetime:

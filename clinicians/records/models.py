@@ -13,12 +13,24 @@ from fractions import Fraction
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 import scoring
 from diary.audit import history
 
 # PGA is scored 0-10 in steps of 0.5 (2023 trial): the 21 values the database accepts.
 PGA_STEPS = [Decimal(step) / 2 for step in range(21)]
+# The systemic corticosteroids as clinicians read their names.
+STEROID_NAMES = {
+    "prednisone": _("Prednisone"),
+    "prednisolone": _("Prednisolone"),
+    "methylprednisolone": _("Methylprednisolone"),
+    "triamcinolone": _("Triamcinolone"),
+    "hydrocortisone": _("Hydrocortisone"),
+    "cortisone": _("Cortisone"),
+    "dexamethasone": _("Dexamethasone"),
+    "betamethasone": _("Betamethasone"),
+}
 
 
 class TreatmentCourse(models.Model):
@@ -57,8 +69,8 @@ class Measurement(models.Model):
     """A weight (kg) or height (cm) measured on a date; one of each kind per patient and day."""
 
     class Kind(models.TextChoices):
-        WEIGHT = "weight", "Weight (kg)"
-        HEIGHT = "height", "Height (cm)"
+        WEIGHT = "weight", _("Weight (kg)")
+        HEIGHT = "height", _("Height (cm)")
 
     patient = models.ForeignKey(
         "diary.Patient", on_delete=models.PROTECT, related_name="measurements"
@@ -99,10 +111,12 @@ class SteroidDose(models.Model):
     """
 
     class Route(models.TextChoices):
-        ORAL = "oral", "Oral"
-        INTRAVENOUS = "iv", "Intravenous"
+        ORAL = "oral", _("Oral")
+        INTRAVENOUS = "iv", _("Intravenous")
 
-    DRUG_CHOICES = [(name, name.capitalize()) for name in scoring.STEROID_FACTORS]
+    DRUG_CHOICES = [
+        (name, STEROID_NAMES.get(name, name.capitalize())) for name in scoring.STEROID_FACTORS
+    ]
 
     patient = models.ForeignKey(
         "diary.Patient", on_delete=models.PROTECT, related_name="steroid_doses"
@@ -211,10 +225,10 @@ class StudyPeriod(models.Model):
     """A named range of days for the period summary (the 2023 trial's Table 2 shape)."""
 
     class Name(models.TextChoices):
-        BASELINE = "baseline", "Baseline"
-        PRIMARY = "primary", "Primary"
-        MAINTENANCE = "maintenance", "Maintenance"
-        CUSTOM = "custom", "Custom"
+        BASELINE = "baseline", _("Baseline")
+        PRIMARY = "primary", _("Primary")
+        MAINTENANCE = "maintenance", _("Maintenance")
+        CUSTOM = "custom", _("Custom")
 
     patient = models.ForeignKey(
         "diary.Patient", on_delete=models.PROTECT, related_name="study_periods"

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clinicians.records.models import (
     Appointment,
@@ -119,7 +120,7 @@ def add_pga(
     now = now or timezone.now()
     _not_future(patient, date, now, "date")
     if score is None or not (0 <= score <= 10 and (score * 2) % 1 == 0):
-        raise ValidationError({"score": "PGA is scored from 0 to 10 in steps of 0.5."})
+        raise ValidationError({"score": _("PGA is scored from 0 to 10 in steps of 0.5.")})
     record = PGAAssessment(
         patient=patient, date=date, score=score, assessed_by=user, recorded_at=now
     )
@@ -141,7 +142,7 @@ def add_appointment(
         clinician is not None
         and not clinician.clinic_memberships.filter(clinic_id=patient.clinic_id).exists()
     ):
-        raise ValidationError({"clinician": "This person is not on the clinic's staff."})
+        raise ValidationError({"clinician": _("This person is not on the clinic's staff.")})
     record = Appointment(
         patient=patient,
         starts_at=starts_at,
@@ -206,17 +207,17 @@ def _create(record: Any, *, user: Any, reason: str) -> Any:
             record.save()
     except IntegrityError:
         # A concurrent request stored the same record first (the database decides).
-        raise ValidationError("This has just been recorded by someone else.") from None
+        raise ValidationError(_("This has just been recorded by someone else.")) from None
     return record
 
 
 def _not_future(patient: Patient, day: datetime.date, now: datetime.datetime, field: str) -> None:
     if DayRules.for_patient(patient).is_future(day, now):
-        raise ValidationError({field: "This date is in the future."})
+        raise ValidationError({field: _("This date is in the future.")})
 
 
 def _reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Please give a reason."})
+        raise ValidationError({"reason": _("Please give a reason.")})
     return reason[:REASON_MAX_LENGTH]

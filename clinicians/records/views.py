@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -111,10 +112,10 @@ def remove(request: HttpRequest, patient_id: int, kind: str, record_id: int) -> 
         raise Http404("No such record.")
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Give a reason to remove a record.")
+        messages.error(request, _("Give a reason to remove a record."))
     elif kind == "appointment":
         services.cancel_appointment(appointment=record, user=request.user, **form.cleaned_data)
-        messages.success(request, "Appointment cancelled.")
+        messages.success(request, _("Appointment cancelled."))
     else:
         services.remove_record(record=record, user=request.user, **form.cleaned_data)
         messages.success(request, "Removed; the audit trail keeps it with your reason.")
@@ -141,11 +142,11 @@ def transcribe(request: HttpRequest, patient_id: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except EntryExists:
-            form.add_error("date", "This day already has an entry; see its versions below.")
+            form.add_error("date", _("This day already has an entry; see its versions below."))
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, "Paper diary day saved.")
+            messages.success(request, _("Paper diary day saved."))
             return redirect("clinic:patient", patient_id=patient.pk)
     status = 400 if request.method == "POST" else 200
     return render(
@@ -162,9 +163,9 @@ class TranscriptionForm(DiaryForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["date"].widget = forms.DateInput(attrs={"type": "date"})
-        self.fields["date"].label = "Diary day"
+        self.fields["date"].label = _("Diary day")
         self.fields["reason"] = forms.CharField(
-            label="Reason (e.g. paper diary brought to clinic)", max_length=500
+            label=_("Reason (e.g. paper diary brought to clinic)"), max_length=500
         )
         del self.fields["idempotency_key"]
 

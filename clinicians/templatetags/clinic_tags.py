@@ -6,16 +6,17 @@ from fractions import Fraction
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 import scoring
 
 register = template.Library()
 
 SHORT_STATUS = {
-    "insufficient": "not enough data",
-    "remission": "remission range",
-    "controlled": "controlled",
-    "active": "active",
+    "insufficient": _("not enough data"),
+    "remission": _("remission range"),
+    "controlled": _("controlled"),
+    "active": _("active"),
 }
 
 
@@ -56,7 +57,7 @@ def signed_percent(value: Fraction | None) -> str:
 
 @register.filter
 def short_status(status: Any) -> str:
-    return SHORT_STATUS.get(str(getattr(status, "value", status)), str(status))
+    return str(SHORT_STATUS.get(str(getattr(status, "value", status)), status))
 
 
 @register.filter
@@ -73,18 +74,97 @@ def prednisone_mg(value: Fraction | None) -> str:
 
 @register.filter
 def yes_no(value: bool | None) -> str:
-    return "–" if value is None else ("met" if value else "not met")
+    return "–" if value is None else str(_("met") if value else _("not met"))
 
 
 RULE_WORDS = {
-    "above_threshold": "7-day DDS at or above the control threshold",
-    "marked_rise": "Marked rise of the 7-day DDS",
-    "severe_symptom": "Severe symptom",
-    "diary_gap": "Diary gap",
+    "above_threshold": _("7-day DDS at or above the control threshold"),
+    "marked_rise": _("Marked rise of the 7-day DDS"),
+    "severe_symptom": _("Severe symptom"),
+    "diary_gap": _("Diary gap"),
+    "diary_gap_reminder": _("Diary gap (reminder to the carers)"),
 }
 
 
 @register.filter
 def rule_words(rule: str) -> str:
     """An alert rule in words ("marked rise" is not a validated difference, only a rise)."""
-    return RULE_WORDS.get(rule, rule.replace("_", " ").capitalize())
+    return str(RULE_WORDS.get(rule, rule.replace("_", " ").capitalize()))
+
+
+# The audit trail stores these words in English (its CSV and JSON keep them so); pages show
+# them in the reader's language. Identifiers (field names, origins) are shown as code.
+AUDIT_WORDS = {
+    "created": _("created"),
+    "changed": _("changed"),
+    "deleted": _("deleted"),
+    "carer": _("carer"),
+    "clinician": _("clinician"),
+    "clinic_admin": _("clinic admin"),
+    "site_admin": _("site admin"),
+    "system": _("system"),
+    "database": _("database"),
+    "Carer link": _("Carer link"),
+    "Alert": _("Alert"),
+    "Treatment course": _("Treatment course"),
+    "Measurement": _("Measurement"),
+    "Steroid dose": _("Corticosteroid dose"),
+    "Pga assessment": _("PGA assessment"),
+    "Appointment": _("Appointment"),
+    "Study period": _("Study period"),
+    "Patient": _("Patient"),
+    "Patient identity": _("Patient identity"),
+    "Diary entry": _("Diary entry"),
+    "treatment course recorded": _("treatment course recorded"),
+    "weight recorded": _("weight recorded"),
+    "height recorded": _("height recorded"),
+    "corticosteroid dose recorded": _("corticosteroid dose recorded"),
+    "PGA recorded": _("PGA recorded"),
+    "appointment booked": _("appointment booked"),
+    "study period defined": _("study period defined"),
+    "opened by the nightly evaluation": _("opened by the nightly evaluation"),
+    "unsubscribed by email link": _("unsubscribed by email link"),
+    "staff member added": _("staff member added"),
+    "staff account created": _("staff account created"),
+    "staff role changed": _("staff role changed"),
+    "staff member removed": _("staff member removed"),
+    "patient registered": _("patient registered"),
+    "reminder settings": _("reminder settings"),
+    "accepted a clinic invitation": _("accepted a clinic invitation"),
+    "demo data": _("demo data"),
+    "(not recorded)": _("(not recorded)"),
+    "open": _("Open"),
+    "acknowledged": _("Acknowledged"),
+    "resolved": _("Resolved"),
+    "care_team": _("Care team"),
+    "carers": _("Carers"),
+    "weight": _("Weight (kg)"),
+    "height": _("Height (cm)"),
+    "oral": _("Oral"),
+    "iv": _("Intravenous"),
+    "baseline": _("Baseline"),
+    "primary": _("Primary"),
+    "maintenance": _("Maintenance"),
+    "custom": _("Custom"),
+    "mother": _("Mother"),
+    "father": _("Father"),
+    "guardian": _("Guardian"),
+    "grandparent": _("Grandparent"),
+    "self": _("Self (adult patient)"),
+    "other": _("Other"),
+    "True": _("yes"),
+    "False": _("no"),
+}
+
+
+@register.filter
+def disease_code(code: object) -> str:
+    """A disease as its short code (CANDLE, SAVI, AGS); the code OTHER in words."""
+    return str(_("Other")) if str(code) == "OTHER" else str(code)
+
+
+@register.filter
+def audit_word(value: object) -> str:
+    """An audit trail's stored word (action, role, record, reason) in the reader's language."""
+    text = str(value)
+    return str(AUDIT_WORDS.get(text, text))

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken
 
 from diary.audit import history
@@ -23,10 +24,10 @@ IDENTITY_FIELDS = ("display_name", "date_of_birth")
 
 
 class Disease(models.TextChoices):
-    CANDLE = "CANDLE", "NNS/CANDLE (PRAAS)"
-    SAVI = "SAVI", "STING-associated vasculopathy (SAVI)"
-    AGS = "AGS", "Aicardi–Goutières syndrome"
-    OTHER = "OTHER", "Other interferonopathy"
+    CANDLE = "CANDLE", _("NNS/CANDLE (PRAAS)")
+    SAVI = "SAVI", _("STING-associated vasculopathy (SAVI)")
+    AGS = "AGS", _("Aicardi–Goutières syndrome")
+    OTHER = "OTHER", _("Other interferonopathy")
 
 
 class Language(models.TextChoices):
@@ -35,21 +36,21 @@ class Language(models.TextChoices):
 
 
 class Role(models.TextChoices):
-    CARER = "carer", "Carer"
-    CLINICIAN = "clinician", "Clinician"
+    CARER = "carer", _("Carer")
+    CLINICIAN = "clinician", _("Clinician")
 
 
 class Source(models.TextChoices):
-    WEB = "web", "Web"
-    OFFLINE = "offline", "Offline replay"
-    API = "api", "API"
-    PAPER = "paper", "Paper transcription"
+    WEB = "web", _("Web")
+    OFFLINE = "offline", _("Offline replay")
+    API = "api", _("API")
+    PAPER = "paper", _("Paper transcription")
 
 
 class Timeliness(models.TextChoices):
-    ON_TIME = "on_time", "On time"
-    LATE = "late", "Late"
-    TRANSCRIBED = "transcribed", "Transcribed from paper"
+    ON_TIME = "on_time", _("On time")
+    LATE = "late", _("Late")
+    TRANSCRIBED = "transcribed", _("Transcribed from paper")
 
 
 class User(AbstractUser):
@@ -189,12 +190,12 @@ class PatientIdentity(models.Model):
 
 class CarerLink(models.Model):
     class Relationship(models.TextChoices):
-        MOTHER = "mother", "Mother"
-        FATHER = "father", "Father"
-        GUARDIAN = "guardian", "Guardian"
-        GRANDPARENT = "grandparent", "Grandparent"
-        SELF = "self", "Self (adult patient)"
-        OTHER = "other", "Other"
+        MOTHER = "mother", _("Mother")
+        FATHER = "father", _("Father")
+        GUARDIAN = "guardian", _("Guardian")
+        GRANDPARENT = "grandparent", _("Grandparent")
+        SELF = "self", _("Self (adult patient)")
+        OTHER = "other", _("Other")
 
     carer = models.ForeignKey(User, on_delete=models.CASCADE, related_name="carer_links")
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="carer_links")

@@ -3,6 +3,8 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from diary import wording
+
 register = template.Library()
 
 STATUS_WORDS = {
@@ -17,3 +19,8 @@ STATUS_WORDS = {
 def status_words(status: object) -> str:
     code = str(getattr(status, "value", status))
     return str(STATUS_WORDS.get(code, code))
+
+
+@register.filter
+def zone_place(zone: object) -> str:
+    return wording.zone_place(zone)

@@ -18,7 +18,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from diary import tokens
-from diary.accounts import language_after_sign_in, set_language_cookie, start_session
+from diary.accounts import (
+    language_after_sign_in,
+    reader_time_zone,
+    set_language_cookie,
+    start_session,
+)
 from diary.forms import AcceptInvitationForm
 from diary.invitations import accept_as_existing_user, accept_as_new_carer, open_invitation
 from diary.security import start_signed_in_session
@@ -62,7 +67,10 @@ class SignInView(LoginView):
 @require_GET
 def account(request: HttpRequest) -> HttpResponse:
     """The signed-in user's account: password, two-factor, and the apps signed in with it."""
-    context = {"api_tokens": tokens.live_tokens(request.user)}
+    context = {
+        "api_tokens": tokens.live_tokens(request.user),
+        "zone": reader_time_zone(request.user),
+    }
     return render(request, "registration/account.html", context)
 
 

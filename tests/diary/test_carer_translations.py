@@ -1,4 +1,4 @@
-"""Every carer-facing string has its Japanese text, and the committed .mo matches the .po
+"""Every string has its Japanese text, none is fuzzy, and the committed .mo matches the .po
 (a fresh machine may lack gettext, so the compiled catalogue is committed, not built)."""
 
 import gettext
@@ -41,6 +41,13 @@ def test_every_string_has_japanese_text():
     entries = po_entries()
     assert len(entries) > 100
     assert [msgid for _context, msgid, text in entries if not text] == []
+
+
+def test_no_translation_is_fuzzy():
+    # gettext leaves a fuzzy entry out of the .mo: the page would show English.
+    blocks = PO.read_text(encoding="utf-8").split("\n\n")
+    fuzzy = [block for block in blocks if re.search(r"^#,.*\bfuzzy\b", block, re.M)]
+    assert fuzzy == []
 
 
 def test_the_committed_catalogue_matches_the_po_file():

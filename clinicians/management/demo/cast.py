@@ -8,16 +8,16 @@ DEMO_DAYS = 182
 
 CLINICS = [
     ("GOS", "Great Ormond Street Hospital – Paediatric Rheumatology", "Europe/London"),
-    ("KYO", "Kyoto University Hospital – Paediatrics", "Asia/Tokyo"),
+    ("KYO", "京都大学医学部附属病院 小児科", "Asia/Tokyo"),
 ]
 STAFF = [
     # username, first name, last name, clinic prefix, role, language
     ("gos-dr-okafor", "Ngozi", "Okafor", "GOS", "clinician", "en"),
     ("gos-dr-hughes", "Tom", "Hughes", "GOS", "clinician", "en"),
     ("gos-admin", "Priya", "Shah", "GOS", "clinic_admin", "en"),
-    ("kyo-dr-tanaka", "Yuki", "Tanaka", "KYO", "clinician", "ja"),
-    ("kyo-dr-sato", "Kenji", "Sato", "KYO", "clinician", "ja"),
-    ("kyo-admin", "Aiko", "Mori", "KYO", "clinic_admin", "ja"),
+    ("kyo-dr-tanaka", "由紀", "田中", "KYO", "clinician", "ja"),
+    ("kyo-dr-sato", "健二", "佐藤", "KYO", "clinician", "ja"),
+    ("kyo-admin", "愛子", "森", "KYO", "clinic_admin", "ja"),
 ]
 
 
@@ -103,7 +103,7 @@ PATIENTS = [
     ),
     DemoPatient(
         "KYO-0001",
-        "Haruto Kobayashi",
+        "小林 陽翔",
         datetime.date(2014, 8, 30),
         "CANDLE",
         "Asia/Tokyo",
@@ -114,7 +114,7 @@ PATIENTS = [
     ),
     DemoPatient(
         "KYO-0002",
-        "Yui Nakamura",
+        "中村 結衣",
         datetime.date(2017, 2, 11),
         "AGS",
         "Asia/Tokyo",
@@ -125,7 +125,7 @@ PATIENTS = [
     ),
     DemoPatient(
         "KYO-0003",
-        "Sota Yamamoto",
+        "山本 颯太",
         datetime.date(2012, 12, 1),
         "SAVI",
         "Asia/Tokyo",
@@ -136,7 +136,7 @@ PATIENTS = [
     ),
     DemoPatient(
         "KYO-0004",
-        "Mei Ito",
+        "伊藤 芽依",
         datetime.date(2020, 5, 23),
         "AGS",
         "Asia/Tokyo",
@@ -147,7 +147,7 @@ PATIENTS = [
     ),
     DemoPatient(
         "KYO-0005",
-        "Ren Watanabe",
+        "渡辺 蓮",
         datetime.date(2011, 10, 9),
         "CANDLE",
         "Asia/Tokyo",
@@ -158,7 +158,7 @@ PATIENTS = [
     ),
     DemoPatient(
         "KYO-0006",
-        "Hina Suzuki",
+        "鈴木 陽菜",
         datetime.date(2016, 7, 4),
         "OTHER",
         "Asia/Tokyo",
@@ -174,13 +174,13 @@ CARER_NAMES = {
     "carer-murphy": ("Siobhan", "Murphy", "en"),
     "carer-williams": ("Margaret", "Williams", "en"),
     "carer-brown": ("Dana", "Brown", "en"),
-    "carer-kobayashi-m": ("Emi", "Kobayashi", "ja"),
-    "carer-kobayashi-f": ("Daiki", "Kobayashi", "ja"),
-    "carer-nakamura": ("Sakura", "Nakamura", "ja"),
-    "carer-yamamoto": ("Takashi", "Yamamoto", "ja"),
-    "carer-ito": ("Naomi", "Ito", "ja"),
-    "carer-watanabe": ("Yoko", "Watanabe", "ja"),
-    "carer-suzuki": ("Hina", "Suzuki", "ja"),
+    "carer-kobayashi-m": ("恵美", "小林", "ja"),
+    "carer-kobayashi-f": ("大輝", "小林", "ja"),
+    "carer-nakamura": ("さくら", "中村", "ja"),
+    "carer-yamamoto": ("隆", "山本", "ja"),
+    "carer-ito": ("直美", "伊藤", "ja"),
+    "carer-watanabe": ("洋子", "渡辺", "ja"),
+    "carer-suzuki": ("陽菜", "鈴木", "ja"),
 }
 # Items that carry most of each disease's burden (others stay lower), for plausible profiles.
 PROMINENT = {
@@ -193,13 +193,41 @@ PROMINENT = {
     "irritability",
 }
 
-NOTES = [
-    "Tired after school, early night.",
-    "Rash worse on cheeks and hands this evening.",
-    "Cold fingers and toes in the morning.",
-    "Good day, played outside.",
-    "Woke twice in the night.",
-    "Missed a dose at lunchtime, given late.",
-    "Sore knees after PE.",
-    "Ate less than usual.",
-]
+NOTES = {
+    "en": [
+        "Tired after school, early night.",
+        "Rash worse on cheeks and hands this evening.",
+        "Cold fingers and toes in the morning.",
+        "Good day, played outside.",
+        "Woke twice in the night.",
+        "Missed a dose at lunchtime, given late.",
+        "Sore knees after PE.",
+        "Ate less than usual.",
+    ],
+    # The Kyoto families write in Japanese, as they would.
+    "ja": [
+        "学校のあと疲れて、早めに寝ました。",
+        "夕方から頬と手の発疹がひどくなりました。",
+        "朝、手足の指が冷たかったです。",
+        "調子が良く、外で遊びました。",
+        "夜中に2回起きました。",
+        "昼の薬を飲み忘れ、遅れて飲ませました。",
+        "体育のあと膝を痛がっていました。",
+        "いつもより食欲がありませんでした。",
+    ],
+}
+JAPANESE = {
+    "Scored the wrong item by mistake": "別の項目に誤って点数をつけたため",
+    "Screening visit": "スクリーニング受診",
+    "Treatment start": "治療開始",
+    "Review": "定期診察",
+    "baricitinib": "バリシチニブ",
+}
+
+
+def demo_language(spec: DemoPatient) -> str:
+    return "ja" if spec.reference.startswith("KYO") else "en"
+
+
+def in_clinic_language(spec: DemoPatient, text: str) -> str:
+    return JAPANESE.get(text, text) if demo_language(spec) == "ja" else text

@@ -12,17 +12,24 @@ import zoneinfo
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from clinicians.management.demo.cast import DEMO_DAYS, STAFF
+from clinicians.management.demo.cast import DEMO_DAYS, STAFF, demo_language, in_clinic_language
 from clinicians.records import services
 from clinicians.records.models import Appointment
 from diary.models import Patient
 
 VISIT_WEEKS = (0, 4, 12, 20)  # after treatment start
-REGIMENS = (
-    "Baricitinib 2 mg twice daily with food (trial protocol weight band).",
-    "Baricitinib 4 mg in the morning, 2 mg in the evening; review renal function at week 4.",
-    "Baricitinib 1 mg three times daily; dose as per weight-band table, do not adjust at home.",
-)
+REGIMENS = {
+    "en": (
+        "Baricitinib 2 mg twice daily with food (trial protocol weight band).",
+        "Baricitinib 4 mg in the morning, 2 mg in the evening; review renal function at week 4.",
+        "Baricitinib 1 mg three times daily; dose as per weight-band table, do not adjust at home.",
+    ),
+    "ja": (
+        "バリシチニブ 1回2 mg 1日2回 食後(試験プロトコルの体重区分)。",
+        "バリシチニブ 朝4 mg・夕2 mg。4週目に腎機能を確認。",
+        "バリシチニブ 1回1 mg 1日3回。体重区分表のとおり、自宅で調整しないこと。",
+    ),
+}
 
 
 def seed_records(
@@ -54,9 +61,9 @@ def _history(
     services.add_treatment_course(
         patient=patient,
         user=clinician,
-        drug="baricitinib",
+        drug=in_clinic_language(spec, "baricitinib"),
         start_date=start,
-        regimen=REGIMENS[index % len(REGIMENS)],
+        regimen=REGIMENS[demo_language(spec)][index % 3],
         now=now,
     )
     today = now.date()
@@ -101,9 +108,7 @@ def _history(
                 user=clinician,
                 starts_at=visit,
                 clinician=clinician,
-                purpose={-10: "Screening visit", 0: "Treatment start"}.get(
-                    weeks, f"Week {weeks} review"
-                ),
+                purpose=_purpose(spec, weeks),
                 now=now,
             )
     services.add_study_period(
@@ -179,9 +184,15 @@ def _next_visit(spec: Any, patient: Patient, clinician: Any, now: datetime.datet
         user=clinician,
         starts_at=_at(patient, day, 9 + index % 4),
         clinician=clinician,
-        purpose="Review",
+        purpose=in_clinic_language(spec, "Review"),
         now=now,
     )
+
+
+def _purpose(spec: Any, weeks: int) -> str:
+    if weeks in (-10, 0):
+        return in_clinic_language(spec, "Screening visit" if weeks < 0 else "Treatment start")
+    return f"{weeks}週目の診察" if demo_language(spec) == "ja" else f"Week {weeks} review"
 
 
 def _at(patient: Patient, day: datetime.date, hour: int) -> datetime.datetime:

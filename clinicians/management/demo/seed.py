@@ -28,6 +28,8 @@ from clinicians.management.demo.cast import (
     PROMINENT,
     STAFF,
     DemoPatient,
+    demo_language,
+    in_clinic_language,
 )
 from clinicians.management.demo.records import seed_records
 from diary.audit import ROLE_SYSTEM, audit_context
@@ -192,7 +194,7 @@ def _diaries(spec: DemoPatient, patient: Patient, carer: Any, now: datetime.date
                 user=carer,
                 submission=correction[0],
                 source=Source.WEB,
-                reason="Scored the wrong item by mistake",
+                reason=in_clinic_language(spec, "Scored the wrong item by mistake"),
                 now=correction[1],
             )
 
@@ -243,7 +245,7 @@ def _day_plan(
         received = datetime.datetime.combine(
             day + datetime.timedelta(days=1), datetime.time(12, 0), tzinfo=zone
         ) + datetime.timedelta(minutes=rng.randint(0, 360))
-    notes = rng.choice(NOTES) if rng.random() < 0.12 else ""
+    notes = rng.choice(NOTES[demo_language(spec)]) if rng.random() < 0.12 else ""
     submission = Submission(
         date=day,
         scores=scores,
