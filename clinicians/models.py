@@ -184,3 +184,4 @@ class EmailClaim(models.Model):
 
 
 from clinicians.records import *  # noqa: E402,F403
+from clinicians.cohort.models import CohortSettings  # noqa: E402,F401
