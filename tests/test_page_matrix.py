@@ -106,6 +106,9 @@ MATRIX = {
     "clinic:admin_invite": POST_ONLY,
     "clinic:admin_thresholds": POST_ONLY,
     "clinic:admin_instrument": ADMIN_A,
+    # clinicians/cohort/urls.py
+    "cohort:page": CLINIC_A,
+    "cohort:csv": CLINIC_A,
 }
 
 QUERY = {"clinic:clinic_csv": "?clinic={clinic_id}"}
