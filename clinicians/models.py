@@ -183,5 +183,5 @@ class EmailClaim(models.Model):
         return f"{self.kind} to {self.recipient_id} for {self.date.isoformat()} ({self.status})"
 
 
-from clinicians.records import *  # noqa: E402,F403
 from clinicians.cohort.models import CohortSettings  # noqa: E402,F401
+from clinicians.records import *  # noqa: E402,F403

@@ -248,9 +248,7 @@ class ClinicCohortApi(ApiView):
 
 urlpatterns = [
     path("clinics/", ClinicListApi.as_view(), name="api-clinic-list"),
-    path(
-        "clinics/<int:clinic_id>/cohort/", ClinicCohortApi.as_view(), name="api-clinic-cohort"
-    ),
+    path("clinics/<int:clinic_id>/cohort/", ClinicCohortApi.as_view(), name="api-clinic-cohort"),
     path(
         "patients/<int:patient_id>/periods/",
         PatientPeriodsApi.as_view(),

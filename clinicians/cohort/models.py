@@ -51,4 +51,3 @@ class CohortSettings(models.Model):
             "AGS": self.primary_week_ags,
             "OTHER": self.primary_week_other,
         }
-

@@ -118,7 +118,10 @@ def clinic_for(user: Any, clinic_id: Any) -> Clinic:
 def clinic_patients(user: Any, clinic: Clinic) -> QuerySet[Patient]:
     """The clinic's patients, through the scope choke point, by reference."""
     return (
-        patients_for(user).filter(clinic_id=clinic.pk).select_related("clinic").order_by("reference")
+        patients_for(user)
+        .filter(clinic_id=clinic.pk)
+        .select_related("clinic")
+        .order_by("reference")
     )
 
 
@@ -191,7 +194,9 @@ class Cohort:
         return list(self.visited.visits)
 
 
-def cohort(user: Any, clinic: Clinic, options: Options, now: datetime.datetime | None = None) -> Cohort:
+def cohort(
+    user: Any, clinic: Clinic, options: Options, now: datetime.datetime | None = None
+) -> Cohort:
     """The clinic's cohort report for ``user`` (a member of ``clinic``), per disease group."""
     patients = list(clinic_patients(user, clinic))
     visited = patient_visits_of(patients, options, now)

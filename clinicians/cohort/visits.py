@@ -192,9 +192,7 @@ class _Visits:
             dds=dds.score.value,
             dds_day=None if dds.score.value is None else end,
             **self._judged(dds.score.value, dds.instrument),
-            days_below_proportion=self._proportion(
-                visit - BASELINE_PROPORTION_DAYS * ONE_DAY, end
-            ),
+            days_below_proportion=self._proportion(visit - BASELINE_PROPORTION_DAYS * ONE_DAY, end),
             pga=None if pga is None else Fraction(pga.score),
             pga_date=None if pga is None else pga.date,
             steroid_mg_per_kg=self.records.steroid_on(end).mg_per_kg,
@@ -257,9 +255,7 @@ class _Visits:
                 carried.append("pga")
         return (None, None) if pga is None else (Fraction(pga.score), pga.date)
 
-    def _judged(
-        self, value: Fraction | None, instrument: scoring.Instrument
-    ) -> dict[str, Any]:
+    def _judged(self, value: Fraction | None, instrument: scoring.Instrument) -> dict[str, Any]:
         threshold = self.options.control_threshold(instrument)
         return {
             "control_threshold": threshold,

@@ -9,52 +9,105 @@ from diary.audit import protect_tables
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clinicians', '0013_remove_kept_dashboard_rows'),
-        ('diary', '0012_daily_score'),
+        ("clinicians", "0013_remove_kept_dashboard_rows"),
+        ("diary", "0012_daily_score"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalCohortSettings',
+            name="HistoricalCohortSettings",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('history_role', models.CharField(blank=True, max_length=20)),
-                ('history_origin', models.CharField(blank=True, max_length=60)),
-                ('primary_week_candle', models.PositiveSmallIntegerField(default=20)),
-                ('primary_week_savi', models.PositiveSmallIntegerField(default=32)),
-                ('primary_week_ags', models.PositiveSmallIntegerField(default=32)),
-                ('primary_week_other', models.PositiveSmallIntegerField(default=20)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('clinic', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='diary.clinic')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("history_role", models.CharField(blank=True, max_length=20)),
+                ("history_origin", models.CharField(blank=True, max_length=60)),
+                ("primary_week_candle", models.PositiveSmallIntegerField(default=20)),
+                ("primary_week_savi", models.PositiveSmallIntegerField(default=32)),
+                ("primary_week_ags", models.PositiveSmallIntegerField(default=32)),
+                ("primary_week_other", models.PositiveSmallIntegerField(default=20)),
+                ("history_change_reason", models.TextField(null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "clinic",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="diary.clinic",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical cohort settings',
-                'verbose_name_plural': 'historical cohort settings',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical cohort settings",
+                "verbose_name_plural": "historical cohort settings",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='CohortSettings',
+            name="CohortSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('primary_week_candle', models.PositiveSmallIntegerField(default=20)),
-                ('primary_week_savi', models.PositiveSmallIntegerField(default=32)),
-                ('primary_week_ags', models.PositiveSmallIntegerField(default=32)),
-                ('primary_week_other', models.PositiveSmallIntegerField(default=20)),
-                ('clinic', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='cohort_settings', to='diary.clinic')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("primary_week_candle", models.PositiveSmallIntegerField(default=20)),
+                ("primary_week_savi", models.PositiveSmallIntegerField(default=32)),
+                ("primary_week_ags", models.PositiveSmallIntegerField(default=32)),
+                ("primary_week_other", models.PositiveSmallIntegerField(default=20)),
+                (
+                    "clinic",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cohort_settings",
+                        to="diary.clinic",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'cohort settings',
-                'constraints': [models.CheckConstraint(condition=models.Q(('primary_week_ags__gte', 1), ('primary_week_ags__lt', 52), ('primary_week_candle__gte', 1), ('primary_week_candle__lt', 52), ('primary_week_other__gte', 1), ('primary_week_other__lt', 52), ('primary_week_savi__gte', 1), ('primary_week_savi__lt', 52)), name='cohort_primary_weeks_in_range')],
+                "verbose_name_plural": "cohort settings",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("primary_week_ags__gte", 1),
+                            ("primary_week_ags__lt", 52),
+                            ("primary_week_candle__gte", 1),
+                            ("primary_week_candle__lt", 52),
+                            ("primary_week_other__gte", 1),
+                            ("primary_week_other__lt", 52),
+                            ("primary_week_savi__gte", 1),
+                            ("primary_week_savi__lt", 52),
+                        ),
+                        name="cohort_primary_weeks_in_range",
+                    )
+                ],
             },
         ),
         protect_tables("clinicians_historicalcohortsettings"),

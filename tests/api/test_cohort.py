@@ -137,12 +137,16 @@ def test_outside_scope_is_404_like_a_missing_id(api, cast, member, path):
 
 def test_staff_reads_are_logged_per_patient(api, cast, clinic_patients):
     api("clinician").get(f"/api/v1/clinics/{cast.clinic.pk}/cohort/")
-    logged = set(RecordAccess.objects.filter(what="api_cohort").values_list("patient_id", flat=True))
+    logged = set(
+        RecordAccess.objects.filter(what="api_cohort").values_list("patient_id", flat=True)
+    )
     assert logged == {p.pk for p in clinic_patients.values()}
     api("clinician").get(f"/api/v1/patients/{cast.patient.pk}/periods/")
     api("carer").get(f"/api/v1/patients/{cast.patient.pk}/periods/")
     reads = RecordAccess.objects.filter(what="api_periods")
-    assert list(reads.values_list("user_id", "patient_id")) == [(cast.clinician.pk, cast.patient.pk)]
+    assert list(reads.values_list("user_id", "patient_id")) == [
+        (cast.clinician.pk, cast.patient.pk)
+    ]
 
 
 def test_the_cohort_has_every_group_and_cell(api, cast, clinic_patients):
@@ -151,8 +155,15 @@ def test_the_cohort_has_every_group_and_cell(api, cast, clinic_patients):
     assert body["threshold"] == "profile"
     assert [g["disease"] for g in body["groups"]] == ["CANDLE", "SAVI", "AGS", "OTHER"]
     candle, savi, ags, other = body["groups"]
-    assert (candle["patients"], savi["patients"], ags["patients"], other["patients"]) == (3, 2, 2, 1)
-    assert candle["not_started"] == [{"id": clinic_patients["AAA-0008"].pk, "reference": "AAA-0008"}]
+    assert (candle["patients"], savi["patients"], ags["patients"], other["patients"]) == (
+        3,
+        2,
+        2,
+        1,
+    )
+    assert candle["not_started"] == [
+        {"id": clinic_patients["AAA-0008"].pk, "reference": "AAA-0008"}
+    ]
     assert savi["primary_week"] == 32 and candle["primary_week"] == 20
     for group in body["groups"]:
         assert len(group["rows"]) == 16
@@ -180,7 +191,9 @@ def _recomputed(periods, measure, period):
         found["below_threshold"] = sum(1 for r in values if r["below_threshold"])
         found["in_remission_range"] = sum(1 for r in values if r["in_remission_range"])
     if measure == "steroid_mg_per_kg":
-        percent = [r["steroid_percent_change"] for r in rows if r["steroid_percent_change"] is not None]
+        percent = [
+            r["steroid_percent_change"] for r in rows if r["steroid_percent_change"] is not None
+        ]
         found["percent_change_n"] = len(percent)
         found["percent_change_mean"] = statistics.fmean(percent) if percent else None
         found["percent_change_sd"] = statistics.stdev(percent) if len(percent) > 1 else None
@@ -207,8 +220,10 @@ def test_every_cohort_cell_is_recomputed_from_periods(api, cast, clinic_patients
             if body["disease"] == group["disease"] and body["treatment_start"] is not None
         ]  # fmt: skip
         assert group["patients"] == len(members)
-        not_started = [b["reference"] for b in periods.values()
-                       if b["disease"] == group["disease"] and b["treatment_start"] is None]  # fmt: skip
+        not_started = [
+            b["reference"] for b in periods.values()
+            if b["disease"] == group["disease"] and b["treatment_start"] is None
+        ]  # fmt: skip
         assert [p["reference"] for p in group["not_started"]] == not_started
         for cell in group["rows"]:
             expected = _recomputed(members, cell["measure"], cell["period"])

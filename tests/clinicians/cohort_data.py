@@ -49,7 +49,8 @@ class Plan:
 
 PLANS = [
     Plan("AAA-0001", "CANDLE", 400, 2, 1, 0,
-         doses=[(-100, "prednisolone", "10"), (60, "prednisolone", "4"), (200, "prednisolone", "2")],
+         doses=[(-100, "prednisolone", "10"), (60, "prednisolone", "4"),
+                (200, "prednisolone", "2")],
          weights=[(-100, "20.0")], pgas=[(-3, "6.0"), (142, "3.0"), (359, "1.0")]),
     Plan("AAA-0002", "AGS", 400, 3, 2, 1, gap_primary=True,
          pgas=[(0, "7.0"), (10, "5.0"), (365, "2.5")]),
