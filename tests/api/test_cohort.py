@@ -2,6 +2,7 @@
 ``/patients/{id}/periods/``: shapes, JSON numbers, 400s naming the parameter, 404 outside
 scope, the read log, and every cohort cell recomputed from ``/periods/``."""
 
+import datetime
 import statistics
 
 import pytest
@@ -243,3 +244,21 @@ def test_the_threshold_switch_chooses_savis_threshold(api, cast, clinic_patients
     profile = api("clinician").get(base).json()["rows"][0]
     uniform = api("clinician").get(base + "&threshold=uniform").json()["rows"][0]
     assert profile["control_threshold"] == 1.0 and uniform["control_threshold"] == 0.5
+
+
+def test_the_primary_week_is_a_clinic_setting(api, cast, clinic_patients):
+    from clinicians.cohort.models import CohortSettings
+
+    CohortSettings.objects.create(clinic=cast.clinic, primary_week_candle=24)
+    body = api("clinician").get(f"/api/v1/clinics/{cast.clinic.pk}/cohort/?period=primary").json()
+    assert [(g["disease"], g["primary_week"]) for g in body["groups"]] == [
+        ("CANDLE", 24), ("SAVI", 32), ("AGS", 32), ("OTHER", 20),
+    ]  # fmt: skip
+    assert {row["week"] for row in body["groups"][0]["rows"]} == {24}
+    periods = api("clinician").get(f"/api/v1/patients/{cast.patient.pk}/periods/?period=primary")
+    [row] = periods.json()["rows"]
+    start = periods.json()["treatment_start"]
+    assert row["week"] == 24
+    gap = datetime.date.fromisoformat(row["visit_date"]) - datetime.date.fromisoformat(start)
+    assert gap.days == 24 * 7
+    assert CohortSettings.history.count() == 1  # audited like every clinic setting
