@@ -247,7 +247,11 @@ def _clinicians() -> list[dict[str, object]]:
             long_patients = [row[0] for row in cursor.fetchall()]
         if long_patients:
             clinicians.append(
-                {"session": _signed_in(membership.user), "long_patients": long_patients}
+                {
+                    "session": _signed_in(membership.user),
+                    "long_patients": long_patients,
+                    "clinic": membership.clinic_id,
+                }
             )
     return clinicians
 
@@ -598,6 +602,7 @@ def print_ratios(figures: dict[str, dict[str, Figures]], clinician: dict[str, ob
     for name, path in [
         ("clinic dashboard", "/clinic/"),
         ("patient page (3 years)", f"/clinic/patients/{patient}/?range=all"),
+        ("cohort page", f"/clinic/cohort/{clinician['clinic']}/"),
     ]:
         p50, p95, statements = page_floor(path, session, 30)
         page = evening[name]

@@ -183,6 +183,10 @@ class ClinicianUser(FastHttpUser):
         patient = random.choice(self.clinician["long_patients"])
         self._get(f"/clinic/patients/{patient}/?range=all", "patient page (3 years)")
 
+    @task(1)
+    def cohort_page(self) -> None:
+        self._get(f"/clinic/cohort/{self.clinician['clinic']}/", "cohort page")
+
 
 class SubmitUser(_Carer):
     wait_time = constant(0)

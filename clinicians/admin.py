@@ -80,3 +80,6 @@ class EmailClaimAdmin(ReadOnlyAdmin):
     list_display = ("kind", "recipient", "date", "status", "attempts", "last_error", "sent_at")
     list_filter = ("kind", "status")
     date_hierarchy = "date"
+
+
+from clinicians.cohort import admin as cohort_admin  # noqa: E402,F401  (its registrations)

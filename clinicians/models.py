@@ -3,6 +3,7 @@
 from clinicians.alerts.models import Alert
 from clinicians.alerts.rules import ClinicAlertRules
 from clinicians.audit.models import RecordAccess
+from clinicians.cohort.models import CohortSettings
 from clinicians.nightly.models import EmailClaim, NightRun, PatientEvaluation
 from clinicians.records.models import (
     Appointment,
@@ -17,6 +18,7 @@ __all__ = [
     "Alert",
     "Appointment",
     "ClinicAlertRules",
+    "CohortSettings",
     "EmailClaim",
     "Measurement",
     "NightRun",

@@ -10,7 +10,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("diary.api.urls")),
     path("api/v1/", include("clinicians.alerts.api")),
+    path("api/v1/", include("clinicians.cohort.api")),
     path("clinic/", include("clinicians.urls")),
+    path("clinic/cohort/", include("clinicians.cohort.urls")),
     path("", include("diary.urls")),
     path("", include("clinicians.nightly.urls")),
 ]

@@ -21,9 +21,9 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from clinicians.clinical import records
 from clinicians.models import Alert
 from clinicians.nightly.reminders import unsubscribe_token
+from clinicians.records import services as records
 from diary.clinics import Clinic
 from diary.days import DayRules
 from diary.invitations import create_invitation

@@ -107,6 +107,9 @@ MATRIX = {
     "clinic:admin_thresholds": POST_ONLY,
     "clinic:admin_instrument": ADMIN_A,
     "clinic:admin_alert_rules": POST_ONLY,
+    # clinicians/cohort/urls.py
+    "cohort:page": CLINIC_A,
+    "cohort:csv": CLINIC_A,
 }
 
 QUERY = {"clinic:clinic_csv": "?clinic={clinic_id}"}

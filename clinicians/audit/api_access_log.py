@@ -19,6 +19,7 @@ PATIENT_READS = {
     "api-patient-detail": "api_patient",
     "api-patient-entries": "api_entries",
     "api-patient-dds": "api_dds",
+    "api-patient-periods": "api_periods",
 }
 ENTRY_READS = {"api-entry-detail": "api_entry", "api-entry-history": "api_entry_history"}
 

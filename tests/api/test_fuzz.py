@@ -104,6 +104,7 @@ def targets(cast):
         "patient_id": patients,
         "entry_id": entries,
         "alert_id": alerts,
+        "clinic_id": [cast.clinic.pk, cast.other_clinic.pk],
         "_turn": itertools.count(),
     }
 

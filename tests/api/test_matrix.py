@@ -119,6 +119,15 @@ MATRIX = {
         lambda c, m: ("post", f"/api/v1/alerts/{_alert(c).pk}/resolve/", {}, {}),
         STAFF_ACTION,
     ),
+    "clinics_list": (lambda c, m: ("get", "/api/v1/clinics/", None, {}), STAFF_LIST),
+    "clinics_cohort_retrieve": (
+        lambda c, m: ("get", f"/api/v1/clinics/{c.clinic.pk}/cohort/", None, {}),
+        STAFF_ACTION,
+    ),
+    "patients_periods_retrieve": (
+        lambda c, m: ("get", f"/api/v1/patients/{c.patient.pk}/periods/", None, {}),
+        READ,
+    ),
     "auth_token_create": (
         lambda c, m: ("post", "/api/v1/auth/token/", _token_body(c, m), {}),
         TOKEN,
@@ -166,6 +175,7 @@ def test_the_patient_list_is_exactly_the_scope(api, cast, member):
         "/api/v1/patients/{patient}/",
         "/api/v1/patients/{patient}/entries/",
         "/api/v1/patients/{patient}/dds/",
+        "/api/v1/patients/{patient}/periods/",
         "/api/v1/entries/{entry}/",
         "/api/v1/entries/{entry}/history/",
     ],

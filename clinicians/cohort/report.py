@@ -1,0 +1,293 @@
+"""The cohort report of one clinic: per-patient visits (``visits``) aggregated per disease group.
+
+Every aggregate is computed from exactly the ``PatientVisits`` that ``/periods/`` serves, by
+:func:`patient_visits_of`, so a script can recompute each cell from the API. Means and sample
+variances are exact fractions; the SD (a square root) becomes a float only at the edge.
+Corticosteroid rows count only the patients on a corticosteroid at baseline.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+import scoring
+from clinicians.cohort.models import DEFAULT_PRIMARY_WEEKS, MAINTENANCE_WEEK, CohortSettings
+from clinicians.cohort.visits import (
+    PERIODS,
+    WEEK,
+    Options,
+    PatientVisits,
+    VisitRow,
+    patient_visits,
+    reading_range,
+)
+from clinicians.dashboard.scores import PatientDays, patient_days
+from clinicians.records.selectors import clinical_records
+from clinicians.scope import staff_clinics
+from diary.access import patients_for
+from diary.clinics import Clinic
+from diary.days import DayRules
+from diary.models import Patient
+
+ONE_DAY = datetime.timedelta(days=1)
+
+# measure → (value field, change field); every field is a VisitRow attribute.
+MEASURES = {
+    "dds": ("dds", "dds_change"),
+    "days_below_proportion": ("days_below_proportion", "days_below_proportion_change"),
+    "pga": ("pga", "pga_change"),
+    "steroid_mg_per_kg": ("steroid_mg_per_kg", "steroid_change"),
+}
+
+
+def primary_weeks(clinic_id: int) -> dict[str, int]:
+    """The clinic's primary visit week per disease (the trial's weeks without a settings row)."""
+    found = CohortSettings.objects.filter(clinic_id=clinic_id).first()
+    return found.primary_weeks() if found else dict(DEFAULT_PRIMARY_WEEKS)
+
+
+@dataclass(frozen=True)
+class Visited:
+    """Patients' visits, with the stored days they were read from (for the chart)."""
+
+    visits: dict[int, PatientVisits]
+    days: dict[int, PatientDays]
+
+
+def patient_visits_of(
+    patients: Sequence[Patient], options: Options, now: datetime.datetime | None = None
+) -> Visited:
+    """Each patient's visits, read in a fixed number of queries. Patients of one clinic, with
+    ``select_related("clinic")``."""
+    now = now or timezone.now()
+    patients = list(patients)
+    if not patients:
+        return Visited({}, {})
+    records = clinical_records(p.pk for p in patients)
+    weeks = primary_weeks(patients[0].clinic_id)
+    today = {p.pk: DayRules.for_patient(p).offered_day(now) for p in patients}
+    ranges = {p.pk: reading_range(records[p.pk], today[p.pk]) for p in patients}
+    started = [p for p in patients if ranges[p.pk] is not None]
+    days: dict[int, PatientDays] = {}
+    if started:
+        first = min(r[0] for r in ranges.values() if r is not None)
+        last = max(r[1] for r in ranges.values() if r is not None)
+        days = patient_days(started, first, last)
+    visits = {
+        p.pk: patient_visits(
+            p.pk,
+            p.reference,
+            p.disease,
+            days=days.get(p.pk),
+            records=records[p.pk],
+            today=today[p.pk],
+            primary_week=weeks[p.disease],
+            options=options,
+        )
+        for p in patients
+    }
+    return Visited(visits, days)
+
+
+def member_clinics(user: Any) -> QuerySet[Clinic]:
+    """The clinics ``user`` belongs to, by name."""
+    return staff_clinics(user).order_by("name", "pk")
+
+
+def clinic_for(user: Any, clinic_id: Any) -> Clinic:
+    """The clinic ``clinic_id`` if ``user`` belongs to it; ``Http404`` otherwise."""
+    try:
+        pk = int(clinic_id)
+    except (TypeError, ValueError):
+        raise Http404("No such clinic.") from None
+    clinic = staff_clinics(user).filter(pk=pk).first() if 0 < pk < 2**63 else None
+    if clinic is None:
+        raise Http404("No such clinic.")
+    return clinic
+
+
+def clinic_patients(user: Any, clinic: Clinic) -> QuerySet[Patient]:
+    """The clinic's patients, through the scope choke point, by reference."""
+    return (
+        patients_for(user)
+        .filter(clinic_id=clinic.pk)
+        .select_related("clinic")
+        .order_by("reference")
+    )
+
+
+# --- aggregates --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Summary:
+    """n, mean and sample variance of exact values; the SD is ``None`` when n < 2."""
+
+    n: int
+    mean: Fraction | None
+    variance: Fraction | None
+
+    @property
+    def sd(self) -> float | None:
+        return None if self.variance is None else math.sqrt(self.variance)
+
+
+def summarise(values: Iterable[Fraction]) -> Summary:
+    found = list(values)
+    n = len(found)
+    if n == 0:
+        return Summary(0, None, None)
+    mean = sum(found, Fraction(0)) / n
+    variance = None if n < 2 else sum(((v - mean) ** 2 for v in found), Fraction(0)) / (n - 1)
+    return Summary(n, mean, variance)
+
+
+@dataclass(frozen=True)
+class CohortRow:
+    """One measure at one period over a disease group.
+
+    ``carried_forward`` counts the values in ``observed`` that LOCF supplied. ``below_threshold``
+    and ``in_remission_range`` (DDS only) count patients; ``percent_change`` and ``responders``
+    are for the corticosteroid only.
+    """
+
+    measure: str
+    period: str
+    week: int | None
+    observed: Summary
+    change: Summary
+    carried_forward: int
+    below_threshold: int | None = None
+    in_remission_range: int | None = None
+    percent_change: Summary | None = None
+    responders: int | None = None
+
+
+@dataclass(frozen=True)
+class Group:
+    disease: str
+    primary_week: int
+    patients: list[PatientVisits]  # with a treatment start
+    not_started: list[PatientVisits]
+    rows: list[CohortRow]
+    control_thresholds: list[Fraction]
+
+
+@dataclass(frozen=True)
+class Cohort:
+    clinic: Clinic
+    options: Options
+    groups: list[Group]
+    visited: Visited
+
+    @property
+    def patient_ids(self) -> list[int]:
+        return list(self.visited.visits)
+
+
+def cohort(
+    user: Any, clinic: Clinic, options: Options, now: datetime.datetime | None = None
+) -> Cohort:
+    """The clinic's cohort report for ``user`` (a member of ``clinic``), per disease group."""
+    patients = list(clinic_patients(user, clinic))
+    visited = patient_visits_of(patients, options, now)
+    weeks = primary_weeks(clinic.pk)
+    groups = []
+    for disease in scoring.DISEASES:
+        members = [visited.visits[p.pk] for p in patients if p.disease == disease]
+        started = [v for v in members if v.treatment_start is not None]
+        groups.append(
+            Group(
+                disease=disease,
+                primary_week=weeks[disease],
+                patients=started,
+                not_started=[v for v in members if v.treatment_start is None],
+                rows=group_rows(started, weeks[disease]),
+                control_thresholds=_thresholds(started, visited.days, options),
+            )
+        )
+    return Cohort(clinic, options, groups, visited)
+
+
+def group_rows(patients: Sequence[PatientVisits], primary_week: int) -> list[CohortRow]:
+    """Every measure at every period, from the patients' own rows."""
+    weeks = {"pre_treatment": None, "baseline": 0, "primary": primary_week}
+    weeks["maintenance"] = MAINTENANCE_WEEK
+    rows = []
+    for measure in MEASURES:
+        included = patients
+        if measure == "steroid_mg_per_kg":
+            included = [p for p in patients if p.on_steroids_at_baseline]
+        for period in PERIODS:
+            found = [r for r in (p.row(period) for p in included) if r is not None]
+            rows.append(_row(measure, period, weeks[period], found))
+    return rows
+
+
+def _row(measure: str, period: str, week: int | None, rows: list[VisitRow]) -> CohortRow:
+    value_field, change_field = MEASURES[measure]
+    values = [r for r in rows if getattr(r, value_field) is not None]
+    extra: dict[str, Any] = {}
+    if measure == "dds":
+        extra["below_threshold"] = sum(1 for r in values if r.below_threshold)
+        extra["in_remission_range"] = sum(1 for r in values if r.in_remission_range)
+    if measure == "steroid_mg_per_kg":
+        extra["percent_change"] = summarise(
+            r.steroid_percent_change for r in rows if r.steroid_percent_change is not None
+        )
+        extra["responders"] = sum(1 for r in rows if r.steroid_response)
+    return CohortRow(
+        measure=measure,
+        period=period,
+        week=week,
+        observed=summarise(getattr(r, value_field) for r in values),
+        change=summarise(
+            getattr(r, change_field) for r in rows if getattr(r, change_field) is not None
+        ),
+        carried_forward=sum(1 for r in values if measure in r.carried_forward),
+        **extra,
+    )
+
+
+def _thresholds(
+    patients: Sequence[PatientVisits], days: dict[int, PatientDays], options: Options
+) -> list[Fraction]:
+    """The control thresholds the group's current instruments use (usually one)."""
+    found = {options.control_threshold(days[p.patient_id].current) for p in patients}
+    return sorted(found)
+
+
+# --- Figure 2: the 7-day DDS by week since treatment start -------------------------------------
+
+
+def weekly_dds(visits: PatientVisits, days: PatientDays) -> list[Fraction | None]:
+    """The patient's 7-day DDS at each week 0-52 since treatment start (the day before each
+    week's visit day), observed values only; ``None`` where there is none or not yet."""
+    start = visits.treatment_start
+    if start is None:
+        return []
+    values: list[Fraction | None] = []
+    for week in range(MAINTENANCE_WEEK + 1):
+        day = start + week * WEEK - ONE_DAY
+        found = days.dds.get(day)
+        values.append(None if found is None else found.score.value)
+    return values
+
+
+def weekly_means(series: Iterable[Sequence[Fraction | None]]) -> list[Summary]:
+    """Per week, the summary of the patients' values that week."""
+    columns: list[list[Fraction]] = [[] for _ in range(MAINTENANCE_WEEK + 1)]
+    for values in series:
+        for week, value in enumerate(values):
+            if value is not None:
+                columns[week].append(value)
+    return [summarise(column) for column in columns]
