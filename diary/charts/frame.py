@@ -87,6 +87,40 @@ class Run:
         return " " not in self.points
 
 
+@dataclass(frozen=True)
+class Chart:
+    """What every chart's ``<svg>`` says about itself."""
+
+    chart_id: str
+    title: str
+    desc: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Shape:
+    """Cells of one kind drawn as one path (``d``), with their class, fill and opacity."""
+
+    css: str
+    d: str
+    fill: str = "none"
+    opacity: str = "1"
+
+
+@dataclass(frozen=True)
+class Label:
+    css: str
+    x: float
+    y: float
+    value: str
+
+
+def cell(x: float, y: float, width: float, height: float) -> str:
+    """A rectangle as path data, to join with others of its kind into one path."""
+    return f"M{x} {y}h{width}v{height}h-{width}z"
+
+
 def runs(values: Sequence[tuple[datetime.date, Number | None]]) -> list[list[tuple]]:
     """Consecutive days with a value; a ``None`` (or a missing day) ends a run."""
     found: list[list[tuple]] = []
@@ -115,7 +149,8 @@ def y_ticks(frame: Frame, ticks: Sequence[float], fmt: str = "{:g}") -> list[Tic
     found = []
     for tick in ticks:
         y = frame.y(tick)
-        found.append(Tick(frame.left, frame.plot_right, y, y, frame.left - 5, y + 4, fmt.format(tick)))
+        label = fmt.format(tick)
+        found.append(Tick(frame.left, frame.plot_right, y, y, frame.left - 5, y + 4, label))
     return found
 
 
