@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import NamedTuple
 
 Number = Fraction | Decimal | int | float
 # Threshold labels sit in the right-hand margin beside their line; two close thresholds are
@@ -49,6 +50,11 @@ class Frame:
         """The centre of the ``index``-th day's column."""
         return round(self.left + self.step * (index + 0.5), 1)
 
+    def columns(self) -> list[float]:
+        """The centre of every day's column, oldest first."""
+        left, step = self.left, self.step
+        return [round(left + step * (index + 0.5), 1) for index in range(self.days)]
+
     def x(self, day: datetime.date) -> float:
         return self.x_at((day - self.start).days)
 
@@ -74,17 +80,13 @@ class Tick:
     label: str
 
 
-@dataclass(frozen=True)
-class Run:
+class Run(NamedTuple):
     """Consecutive days with a value: a polyline, or a dot when it is a single day."""
 
     points: str  # "x,y x,y …", the polyline's attribute
     x: float  # the first point
     y: float
-
-    @property
-    def single(self) -> bool:
-        return " " not in self.points
+    single: bool
 
 
 @dataclass(frozen=True)
@@ -141,7 +143,9 @@ def runs(values: Sequence[tuple[datetime.date, Number | None]]) -> list[list[tup
 
 def lines(runs_xy: Sequence[Sequence[tuple[float, float]]]) -> list[Run]:
     """The polyline (or dot) of each run of (x, y) points."""
-    return [Run(" ".join(f"{x},{y}" for x, y in run), *run[0]) for run in runs_xy if run]
+    return [
+        Run(" ".join(f"{x},{y}" for x, y in run), *run[0], len(run) == 1) for run in runs_xy if run
+    ]
 
 
 def y_ticks(frame: Frame, ticks: Sequence[float], fmt: str = "{:g}") -> list[Tick]:

@@ -12,6 +12,7 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TypedDict
 
 from diary.charts.frame import (
     Chart,
@@ -30,6 +31,9 @@ from diary.charts.frame import (
 )
 
 ACCENT = "#0b6e6e"  # the completeness strip's colour, drawn at each day's opacity
+# The sparkline's size, also written in ``templates/charts/sparkline.svg.html``: a dashboard
+# draws 500, and a literal costs the template nothing where a variable costs a look-up.
+SPARK_WIDTH, SPARK_HEIGHT = 120, 30
 
 
 @dataclass(frozen=True)
@@ -208,11 +212,10 @@ def _markers(frame: Frame, markers: Sequence[Marker]) -> list[MarkerLine]:
     ]
 
 
-@dataclass(frozen=True)
-class Sparkline:
+class Sparkline(TypedDict):
+    """A dict, not a dataclass: the dashboard's template reads 500 of them."""
+
     label: str
-    width: int
-    height: int
     control_y: float
     remission_y: float
     runs: list[Run]
@@ -224,22 +227,25 @@ def sparkline(
     control: Fraction,
     remission: Fraction,
     label: str,
-    width: int = 120,
-    height: int = 30,
 ) -> Sparkline:
     """A small 7-day DDS line over the last days, gaps included, with both threshold lines."""
     top = max([float(v) for v in values if v is not None] + [float(control) * 1.5, 1.0])
     start = datetime.date(2000, 1, 1)  # any day: a sparkline has no date axis
     end = start + datetime.timedelta(days=len(values) - 1)
-    frame = Frame(start, end, 2.0 if top <= 2 else 4.0, width, height, 1, 1, 2, 2)
+    frame = Frame(start, end, 2.0 if top <= 2 else 4.0, SPARK_WIDTH, SPARK_HEIGHT, 1, 1, 2, 2)
     found: list[list[tuple[float, float]]] = []
     run: list[tuple[float, float]] | None = None
-    for index, value in enumerate(values):
+    for x, value in zip(frame.columns(), values, strict=True):
         if value is None:
             run = None
             continue
         if run is None:
             run = []
             found.append(run)
-        run.append((frame.x_at(index), frame.y(value)))
-    return Sparkline(label, width, height, frame.y(control), frame.y(remission), lines(found))
+        run.append((x, frame.y(value)))
+    return {
+        "label": label,
+        "control_y": frame.y(control),
+        "remission_y": frame.y(remission),
+        "runs": lines(found),
+    }
