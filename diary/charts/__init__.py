@@ -2,6 +2,7 @@
 
 Each function returns a plain dataclass of coordinates, polyline point strings, ticks, labels
 and words; the templates under ``templates/charts/`` draw it, so Django's autoescaping guards
-every word that reaches an SVG. ``frame`` maps days and values to coordinates, ``carer`` is the
-carer's 7-day score chart, ``clinic`` the clinician's trend, sparkline, heat map and measures.
+every word that reaches an SVG. ``frame`` maps days and values to coordinates; ``carer`` is the
+carer's 7-day score chart; ``trend`` (DDS trend, sparkline), ``heat`` (item heat map) and
+``measure`` (steroid dose, PGA, weight, height) are the clinician's.
 """

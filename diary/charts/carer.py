@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import scoring
-from diary.charts.frame import Frame, Run, Tick, lines, runs, spread
+from diary.charts.frame import DayValue, Frame, Run, Tick, lines, runs, spread
 
 WIDTH = 340
 HEIGHT = 168
@@ -113,7 +113,7 @@ def dds_chart(
     )
 
 
-def _xy(frame: Frame, found: list[list[tuple]]) -> list[list[tuple[float, float]]]:
+def _xy(frame: Frame, found: list[list[DayValue]]) -> list[list[tuple[float, float]]]:
     return [[(frame.x(day), frame.y(value)) for day, value in run] for run in found]
 
 

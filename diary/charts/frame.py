@@ -123,10 +123,13 @@ def cell(x: float, y: float, width: float, height: float) -> str:
     return f"M{x} {y}h{width}v{height}h-{width}z"
 
 
-def runs(values: Sequence[tuple[datetime.date, Number | None]]) -> list[list[tuple]]:
+DayValue = tuple[datetime.date, Number]
+
+
+def runs(values: Sequence[tuple[datetime.date, Number | None]]) -> list[list[DayValue]]:
     """Consecutive days with a value; a ``None`` (or a missing day) ends a run."""
-    found: list[list[tuple]] = []
-    run: list[tuple] = []
+    found: list[list[DayValue]] = []
+    run: list[DayValue] = []
     previous: int | None = None  # the day's ordinal: cheaper to compare than dates
     for day, value in values:
         if value is None:
@@ -200,7 +203,7 @@ def nice_max(value: float) -> float:
     """The smallest of 1, 2, 2.5, 5 × a power of ten at or above ``value``."""
     if value <= 0:
         return 1.0
-    magnitude = 10 ** math.floor(math.log10(value))
+    magnitude = 10.0 ** math.floor(math.log10(value))
     for multiple in (1, 2, 2.5, 5, 10):
         if value <= multiple * magnitude:
             return multiple * magnitude
