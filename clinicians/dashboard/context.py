@@ -1,45 +1,91 @@
-"""What the clinician templates show, built from the report selectors: charts and their text.
+"""What the clinician templates show, built from the report selectors: chart geometry and the
+data of the rows the templates loop over.
 
 Kept apart from the views so each view stays "check, read, render". Every chart comes with the
-rows of its text alternative (a visually hidden table in the template).
+rows of its text alternative (a visually hidden table in the template); the markup of rows and
+charts lives in the templates (``templates/clinicians/_rows/``, ``templates/charts/``).
 """
 
 from __future__ import annotations
 
 import datetime
-import html
 import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypedDict
 
-from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
-from django.utils.formats import date_format, localize
-from django.utils.safestring import SafeData, SafeString
-from django.utils.timezone import template_localtime
-from django.utils.translation import gettext
 
 import scoring
-from clinicians.dashboard import charts
 from clinicians.dashboard.patient import RANGE_LABELS, EntryRow, Review
 from clinicians.dashboard.rows import Row
 from clinicians.dashboard.summary import Summary
 from clinicians.records.selectors import ClinicalRecords
 from clinicians.templatetags import clinic_tags
+from diary.charts.heat import heat_map
+from diary.charts.measure import STEROID, MeasureChart, Point, measure_chart
+from diary.charts.trend import Marker, Sparkline, Trend, TrendDay, dds_trend, sparkline
 from diary.templatetags.diary_tags import status_words
 
 
-@dataclass(frozen=True)
-class DashboardLine:
-    row: Row
-    html: SafeString
+class DashboardLine(TypedDict):
+    """One row as ``clinicians/_rows/dashboard_row.html`` shows it: a dict of plain values,
+    since a dict is the template's fastest look-up and a dashboard has 500 rows."""
+
+    classes: str
+    patient_url: str
+    summary_url: str
+    reference: str
+    name: str
+    active: bool
+    disease: str
+    dds: str
+    status: str
+    status_words: str
+    short_status: str
+    partial: bool
+    missing: str  # the items without a score in the window, when partial
+    change: str
+    spark: Sparkline
+    percent: int
+    days: int
+    total: int
+    open_alerts: int
+    acknowledged_alerts: int
+    visit: datetime.datetime | None  # the next appointment in the clinic's time zone
 
 
 def dashboard_lines(rows: list[Row]) -> list[DashboardLine]:
     urls = (_url_pattern("clinic:patient"), _url_pattern("clinic:summary"))
-    return [DashboardLine(row, _row_html(row, urls)) for row in rows]
+    return [_line(row, *urls) for row in rows]
+
+
+def _line(row: Row, patient_url: str, summary_url: str) -> DashboardLine:
+    patient, score, completeness = row.patient, row.score, row.completeness
+    return {
+        "classes": _classes(row),
+        "patient_url": patient_url.format(patient.pk),
+        "summary_url": summary_url.format(patient.pk),
+        "reference": patient.reference,
+        "name": patient.display_name,
+        "active": patient.is_active,
+        "disease": patient.disease,
+        "dds": clinic_tags.dds(score.value),
+        "status": row.status,
+        "status_words": status_words(row.status),
+        "short_status": clinic_tags.short_status(row.status),
+        "partial": score.partial,
+        "missing": ", ".join(score.missing_items),
+        "change": clinic_tags.signed(row.change),
+        "spark": _spark(row),
+        "percent": completeness.percent,
+        "days": completeness.days,
+        "total": completeness.total,
+        "open_alerts": row.open_alerts,
+        "acknowledged_alerts": row.acknowledged_alerts,
+        "visit": _visit(row),
+    }
 
 
 _URL_STAND_IN = 987_654_321
@@ -51,68 +97,18 @@ def _url_pattern(name: str) -> str:
     return reverse(name, args=[_URL_STAND_IN]).replace(str(_URL_STAND_IN), "{}")
 
 
-# Every value goes through ``_h`` (``conditional_escape``, the escaping ``format_html`` does).
-# The language is active.
-def _row_html(row: Row, urls: tuple[str, str]) -> SafeString:
-    patient, score = row.patient, row.score
-    patient_url, summary_url = (_h(u.format(patient.pk)) for u in urls)
-    partial = ""
-    if score.partial:
-        partial = (
-            f' <span class="tag" title="{_h(gettext("No score in the window for"))} '
-            f'{_h(", ".join(score.missing_items))}">{_h(gettext("partial"))}</span>'
-        )
-    if row.open_alerts:
-        alerts = (
-            f'<a class="badge" href="{patient_url}#alerts">{row.open_alerts} '
-            f"{_h(gettext('open'))}</a>"
-        )
-    elif row.acknowledged_alerts:
-        alerts = f'<span class="muted">{row.acknowledged_alerts} {_h(gettext("ack."))}</span>'
-    else:
-        alerts = _NONE
-    visit = _NONE
-    if row.next_appointment is not None:
-        local = row.next_appointment.astimezone(zoneinfo.ZoneInfo(patient.clinic.time_zone))
-        visit = (
-            f'<time datetime="{_h(local.isoformat())}">'
-            f"{_h(date_format(local, 'D j M, H:i'))}</time>"
-        )
-    classes = " ".join(
-        c
-        for c, on in (("attention", row.needs_attention), ("inactive", not patient.is_active))
-        if on
-    )
-    inactive = "" if patient.is_active else f' <span class="tag">{_h(gettext("inactive"))}</span>'
-    return SafeString(
-        f'<tr class="{classes}"><th scope="row"><a href="{patient_url}"><span class="ref">'
-        f"{_h(patient.reference)}</span> {_h(patient.display_name)}</a>{inactive}</th>"
-        f"<td>{_h(patient.disease)}</td>"
-        f'<td class="num"><span class="score">{_h(clinic_tags.dds(score.value))}</span> '
-        f'<span class="chip chip-{_h(row.status)}" title="{_h(status_words(row.status))}">'
-        f"{_h(clinic_tags.short_status(row.status))}</span>{partial}</td>"
-        f'<td class="num change">{_h(clinic_tags.signed(row.change))}</td>'
-        f'<td class="spark-cell">{_spark(row)}</td>'
-        '<td class="num"><svg class="complete" viewBox="0 0 100 10" preserveAspectRatio="none" '
-        f'aria-hidden="true"><rect class="bar" width="{row.completeness.percent}" height="10"/>'
-        f"</svg> {row.completeness.days}/{row.completeness.total}</td>"
-        f'<td class="num">{alerts}</td><td>{visit}</td>'
-        f'<td><a class="small-link" href="{summary_url}">{_h(gettext("Summary"))}</a></td></tr>\n'
-    )
+def _visit(row: Row) -> datetime.datetime | None:
+    if row.next_appointment is None:
+        return None
+    return row.next_appointment.astimezone(zoneinfo.ZoneInfo(row.patient.clinic.time_zone))
 
 
-def _h(value: Any) -> str:
-    """``conditional_escape`` without its lazy-text wrapper: safe text as it is, anything else
-    as ``html.escape(str(value))``, which is what Django's ``escape`` returns."""
-    if isinstance(value, SafeData):
-        return str(value)
-    return html.escape(str(value))
+def _classes(row: Row) -> str:
+    flags = (("attention", row.needs_attention), ("inactive", not row.patient.is_active))
+    return " ".join(css for css, on in flags if on)
 
 
-_NONE = SafeString('<span class="muted">–</span>')
-
-
-def _spark(row: Row) -> SafeString:
+def _spark(row: Row) -> Sparkline:
     known = [value for value in row.spark if value is not None]
     if known:
         label = (
@@ -122,7 +118,7 @@ def _spark(row: Row) -> SafeString:
     else:
         label = "7-day DDS over 28 days: no day with enough data"
     instrument = row.instrument
-    return charts.sparkline(
+    return sparkline(
         [None if value is None else float(value) for value in row.spark],
         control=instrument.control_threshold,
         remission=instrument.remission_threshold,
@@ -135,7 +131,7 @@ def fmt(value: Fraction | None) -> str:
     return "" if value is None else str(scoring.round_score(value))
 
 
-def trend_days(review_or_summary: Any, series: list[Any]) -> list[charts.TrendDay]:
+def trend_days(review_or_summary: Any, series: list[Any]) -> list[TrendDay]:
     stored = review_or_summary.days.days
     result = []
     for dds in series:
@@ -145,7 +141,7 @@ def trend_days(review_or_summary: Any, series: list[Any]) -> list[charts.TrendDa
             # Only drawn (an opacity): a float, as the chart used it, without a Fraction a day.
             filled = sum(1 for s in day.scores.values() if s is not None) / len(day.scores)
         result.append(
-            charts.TrendDay(
+            TrendDay(
                 dds.date,
                 dds.score.value,
                 dds.instrument.control_threshold,
@@ -156,7 +152,7 @@ def trend_days(review_or_summary: Any, series: list[Any]) -> list[charts.TrendDa
     return result
 
 
-def markers(records: ClinicalRecords) -> list[charts.Marker]:
+def markers(records: ClinicalRecords) -> list[Marker]:
     """Treatment starts and regimen changes, and every corticosteroid start, change or stop."""
     result = []
     seen: set[str] = set()
@@ -164,13 +160,11 @@ def markers(records: ClinicalRecords) -> list[charts.Marker]:
         what = "Treatment start" if course.drug not in seen else "Regimen change"
         seen.add(course.drug)
         result.append(
-            charts.Marker(
-                course.start_date, "treatment", f"{what}: {course.drug}, {course.regimen}"
-            )
+            Marker(course.start_date, "treatment", f"{what}: {course.drug}, {course.regimen}")
         )
     for dose in records.doses:
         result.append(
-            charts.Marker(
+            Marker(
                 dose.from_date,
                 "steroid",
                 f"{dose.drug} {dose.mg_per_day} mg/day ({dose.get_route_display()}) "
@@ -179,21 +173,19 @@ def markers(records: ClinicalRecords) -> list[charts.Marker]:
         )
         if dose.to_date is not None:
             stop = dose.to_date + datetime.timedelta(days=1)
-            result.append(
-                charts.Marker(stop, "steroid", f"{dose.drug} stopped after {dose.to_date}")
-            )
+            result.append(Marker(stop, "steroid", f"{dose.drug} stopped after {dose.to_date}"))
     return sorted(result, key=lambda m: m.day)
 
 
 def trend_chart(
-    days: list[charts.TrendDay],
-    marks: list[charts.Marker],
+    days: list[TrendDay],
+    marks: list[Marker],
     chart_id: str,
     *,
     width: int = 960,
     height: int = 280,
     margins: tuple[int, int] = (120, 92),
-) -> SafeString:
+) -> Trend:
     values = [d.value for d in days if d.value is not None]
     gaps = sum(1 for d in days if d.value is None)
     desc = (
@@ -207,7 +199,7 @@ def trend_chart(
         + f"{gaps} days without a score are shown as gaps. "
         + f"Control threshold {float(days[-1].control):g}, remission {float(days[-1].remission):g}."
     )
-    return charts.dds_trend(
+    return dds_trend(
         days,
         marks,
         chart_id=chart_id,
@@ -240,11 +232,11 @@ def patient_context(review: Review, language: str) -> dict[str, Any]:
         "steroid_points": steroid_rows(review),
         "measure_panels": _measure_panels(review),
         "latest_words": status_words(review.latest.score.status),
-        "entries_html": entries_html(review.entries),
+        "entries": entry_lines(review.entries),
     }
 
 
-def _day_charts(review: Review, marks: list[charts.Marker], language: str) -> dict[str, Any]:
+def _day_charts(review: Review, marks: list[Marker], language: str) -> dict[str, Any]:
     heat_days = [
         review.heat_start + datetime.timedelta(days=i)
         for i in range((review.today - review.heat_start).days + 1)
@@ -257,7 +249,7 @@ def _day_charts(review: Review, marks: list[charts.Marker], language: str) -> di
     }
     return {
         "trend": trend_chart(trend_days(review, review.series), marks, "trend"),
-        "heat_map": charts.heat_map(
+        "heat_map": heat_map(
             items,
             heat_days,
             heat_scores,
@@ -267,7 +259,7 @@ def _day_charts(review: Review, marks: list[charts.Marker], language: str) -> di
             "White columns are days without an entry. The table after the chart summarises it.",
         ),
         "heat_summary": _heat_summary(items, heat_scores),
-        "dds_rows": _dds_rows(dds_table(review.series)),
+        "dds_days": dds_table(review.series),
     }
 
 
@@ -282,19 +274,6 @@ def dds_table(series: list[Any]) -> list[Any]:
     if len(series) <= DAILY_TABLE_MAX_DAYS:
         return series
     return series[::-1][::7][::-1]
-
-
-def _dds_rows(days: list[Any]) -> SafeString:
-    """The rows of the trend's text alternative (up to 157 for three years), built here like
-    the entries list rather than by a template loop."""
-    return SafeString(
-        "".join(
-            f'<tr><th scope="row">{d.date.isoformat()}</th>'
-            f"<td>{_h(clinic_tags.dds(d.score.value))}</td>"
-            f"<td>{_h(status_words(d.score.status))}</td></tr>"
-            for d in days
-        )
-    )
 
 
 def _heat_summary(
@@ -314,11 +293,11 @@ def _heat_summary(
     return rows
 
 
-def _steroid_chart(review: Review) -> SafeString | None:
+def _steroid_chart(review: Review) -> MeasureChart | None:
     if not review.records.doses:
         return None
-    points = [charts.Point(day, value) for day, value in review.steroid_points()]
-    return charts.measure_chart(
+    points = [Point(day, value) for day, value in review.steroid_points()]
+    return measure_chart(
         points,
         review.start,
         review.today,
@@ -329,7 +308,7 @@ def _steroid_chart(review: Review) -> SafeString | None:
         unit="mg/kg/day",
         step=True,
         reference=(scoring.STEROID_RESPONSE_MG_PER_KG, "0.15"),
-        colour=charts.STEROID,
+        colour=STEROID,
         height=140,
     )
 
@@ -341,7 +320,7 @@ MEASURES = {
 }
 
 
-def _measure_panels(review: Review) -> list[tuple[str, SafeString | None, list[Any]]]:
+def _measure_panels(review: Review) -> list[tuple[str, MeasureChart | None, list[Any]]]:
     """(title, chart, points in range) for PGA, weight and height."""
     records = review.records
     panels = []
@@ -357,12 +336,12 @@ def _measure_panels(review: Review) -> list[tuple[str, SafeString | None, list[A
 
 def _measure(
     review: Review, kind: str, values: list[tuple[datetime.date, Decimal]]
-) -> SafeString | None:
-    shown = [charts.Point(day, value) for day, value in values]
+) -> MeasureChart | None:
+    shown = [Point(day, value) for day, value in values]
     if not shown:
         return None
     title, unit, top = MEASURES[kind]
-    return charts.measure_chart(
+    return measure_chart(
         shown,
         review.start,
         review.today,
@@ -394,63 +373,25 @@ def summary_context(summary: Summary, index: int = 0) -> dict[str, Any]:
     }
 
 
-# --- the patient page's entries -------------------------------------------------------------
+@dataclass(frozen=True)
+class EntryLine:
+    """An entry of the patient page's list (``clinicians/_rows/entries.html``), its versions
+    oldest first, each with its item scores in words."""
 
-# Up to 60 entries with every version: built here rather than by including a template per
-# entry, which took 20 of the 3-year page's 28 ms of rendering (docs/performance.md). The
-# markup is the former ``_entry.html``'s; every text is escaped by ``_h`` (as the template
-# did), dates and numbers go through Django's own filters, in the active language.
+    entry: Any
+    versions: list[tuple[Any, str]]  # (version, "fever 1 · rash –")
 
-
-def entries_html(rows: list[EntryRow]) -> SafeString:
-    """The patient page's list of entries, newest first, each with all its versions."""
-    words = _entry_words()
-    return SafeString("".join(_entry_html(row, words) for row in rows))
-
-
-def _entry_words() -> dict[str, str]:
-    # The list's fixed words in the active language, escaped: looked up once per list, not per
-    # version (121 versions made 700 catalogue look-ups).
-    return {
-        word: _h(gettext(word))
-        for word in ("versions", "reason", "sleep", "Note", "by", "received", "instrument")
-    }
+    @property
+    def latest(self) -> tuple[Any, str]:
+        return self.versions[-1]
 
 
-def _entry_html(row: EntryRow, words: dict[str, str]) -> str:
-    latest, count = row.latest, len(row.versions)
-    temperature = f" · {_h(localize(latest.temperature_c))} °C" if latest.temperature_c else ""
-    versions = f" · <b>{count} {words['versions']}</b>" if count > 1 else ""
-    return (
-        f'<details class="entry" id="entry-{row.entry.pk}">\n'
-        f"  <summary><b>{_h(date_filter(row.entry.date, 'D j M Y'))}</b>\n"
-        f'    <span class="scores-inline">{_scores(latest)}</span>\n    {temperature}\n'
-        f"    · {_h(row.entry.get_timeliness_display())}\n    {versions}\n  </summary>\n"
-        f'  <div class="versions">\n{"".join(_version_html(v, words) for v in row.versions)}'
-        "  </div>\n</details>\n"
-    )
-
-
-def _version_html(v: Any, words: dict[str, str]) -> str:
-    reason = (
-        f' — {words["reason"]}: <span class="note-text">{_h(v.reason)}</span>' if v.reason else ""
-    )
-    temperature = f" · {_h(localize(v.temperature_c))} °C" if v.temperature_c else ""
-    sleep = f" · {words['sleep']} {_h(localize(v.sleep_hours))} h" if v.sleep_hours else ""
-    note = f'<br>{words["Note"]}: <span class="note-text">{_h(v.notes)}</span>' if v.notes else ""
-    received = date_filter(template_localtime(v.received_at), "j M Y H:i")
-    return (
-        f'    <div class="version">\n      <b>v{v.number}</b> {words["by"]} '
-        f"{_h(v.entered_by)} ({_h(v.get_entered_by_role_display())}), "
-        f"{_h(v.get_source_display())}, {words['received']} {_h(received)} UTC{reason}\n"
-        f'      <br><span class="scores-inline">{_scores(v)}{temperature}{sleep} · '
-        f"{words['instrument']} v{v.instrument_version}</span>\n      {note}\n"
-        "    </div>\n"
-    )
+def entry_lines(rows: list[EntryRow]) -> list[EntryLine]:
+    return [EntryLine(row.entry, [(v, _scores(v)) for v in row.versions]) for row in rows]
 
 
 def _scores(version: Any) -> str:
-    # Scores are 0-4 (a database constraint): as Django's ``localize`` shows them, digits.
+    # Scores are 0-4 (a database constraint): digits in every language.
     return " · ".join(
-        f"{_h(code)} {'–' if score is None else int(score)}" for code, score in version.item_scores
+        f"{code} {'–' if score is None else int(score)}" for code, score in version.item_scores
     )

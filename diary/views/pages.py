@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 import scoring
 from diary import carer_selectors, wording
 from diary.access import patients_for
-from diary.charts import ChartWords, dds_chart
+from diary.charts.carer import CarerChart, ChartWords, dds_chart
 from diary.days import DayRules
 from diary.forms import CorrectionForm, DiaryForm
 from diary.instruments import current_instrument
@@ -113,7 +113,7 @@ def other_days(
     ]
 
 
-def week_chart(week: carer_selectors.Trend) -> Any:
+def week_chart(week: carer_selectors.Trend) -> CarerChart:
     return dds_chart(
         week.scores,
         week.instrument,
@@ -124,7 +124,7 @@ def week_chart(week: carer_selectors.Trend) -> Any:
     )
 
 
-def history_chart(weeks: carer_selectors.Trend) -> Any:
+def history_chart(weeks: carer_selectors.Trend) -> CarerChart:
     last = len(weeks.scores) - 1
     return dds_chart(
         weeks.scores,
