@@ -22,7 +22,7 @@ from diary.charts import ChartWords, dds_chart
 from diary.days import DayRules
 from diary.forms import CorrectionForm, DiaryForm
 from diary.instruments import current_instrument
-from diary.models import CarerLink, DiaryEntry, Patient
+from diary.models import CarerLink, DiaryEntry, Patient, Timeliness
 from diary.selectors import instrument_of
 
 
@@ -76,7 +76,7 @@ def day_context(
         "saved_rows": saved_rows(patient, saved),
         "form": form,
         "rollover_form": blank_form(instrument, day) if today and saved else None,
-        "late": not rules.is_on_time(day, now),
+        "late": shows_late(rules, day, now, saved.entry.timeliness if saved else None),
         "locked": locked,
         "last_night": day < rules.local_date(now) and rules.is_on_time(day, now),
         "week": week,
@@ -108,9 +108,21 @@ def other_days(
 ) -> list[OtherDay]:
     """The days still open to the carer, newest first, marked saved or late."""
     return [
-        OtherDay(day, saved, not rules.is_on_time(day, now), day == current)
-        for day, saved in carer_selectors.open_days_with_entries(patient, now)
+        OtherDay(
+            day, timeliness is not None, shows_late(rules, day, now, timeliness), day == current
+        )
+        for day, timeliness in carer_selectors.open_days_with_entries(patient, now)
     ]
+
+
+def shows_late(
+    rules: DayRules, day: datetime.date, now: datetime.datetime, timeliness: str | None
+) -> bool:
+    """The "late" tag: a saved day carries the timeliness stored when it was received (a day
+    saved on time stays on time after its cut-off); an empty day is late if entered now."""
+    if timeliness is not None:
+        return timeliness == Timeliness.LATE
+    return not rules.is_on_time(day, now)
 
 
 def week_chart(week: carer_selectors.Trend) -> Any:

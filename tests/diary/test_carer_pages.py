@@ -149,6 +149,26 @@ def test_the_open_days_are_listed_with_late_marks(client, cast, clock):
     assert page.count('class="tag tag-late"') == 3
 
 
+@pytest.mark.parametrize(
+    ("saved_at", "late"), [("03:59:59", False), ("04:00:00", True)], ids=["on-time", "late"]
+)
+def test_a_saved_day_is_tagged_late_only_if_it_was_received_after_its_cutoff(
+    client, cast, clock, saved_at, late
+):
+    clock("2026-11-19", saved_at)  # the cut-off of 18 November is 04:00 on the 19th
+    sign_in(client, cast.carer)
+    assert client.post(save_url(cast.patient), form_data("2026-11-18")).status_code == 302
+    clock("2026-11-19", "09:00")  # looked at after the cut-off
+    day = client.get(reverse("diary_day", args=[cast.patient.pk, "2026-11-18"])).content.decode()
+    tags = re.search(r'<p class="day-tags">(.*?)</p>', day, re.S).group(1)
+    assert ("tag-late" in tags) is late
+    today = client.get(reverse("diary_today", args=[cast.patient.pk])).content.decode()
+    listed = re.search(r"<li>.*?Wednesday 18 November</a>(.*?)</li>", today, re.S).group(1)
+    assert "saved" in listed and ("tag-late" in listed) is late
+    # Days without an entry are still marked late: entering them now would be.
+    assert today.count('class="tag tag-late"') == (3 if late else 2)
+
+
 # --- saving ----------------------------------------------------------------------------------
 
 
