@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 import scoring
+from diary import wording
 from diary.models import NOTES_MAX_LENGTH, User
 from diary.services import Submission
 
@@ -79,16 +80,37 @@ class DiaryForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: Any, instrument: scoring.Instrument, language: str, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        instrument: scoring.Instrument,
+        language: str,
+        today: datetime.date | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.instrument = instrument
         self.language = language
+        day = self._day()
+        if today is not None and day is not None and day != today:
+            # "today" would be wrong on a past day's form: name the day instead.
+            self.fields["temperature_c"].label = _(
+                "Or type the highest temperature on %(day)s (°C)"
+            ) % {"day": wording.short_day(day)}
         for item in instrument.items:
             self.fields[score_field(item.code)] = forms.ChoiceField(
                 label=item.label_in(language), choices=SCORE_CHOICES, required=False
             )
         if instrument.sleep_bands is None:
             del self.fields["sleep_hours"]
+
+    def _day(self) -> datetime.date | None:
+        """The day this form is for, from the posted or the initial data."""
+        raw = self.data.get("date") if self.is_bound else self.initial.get("date")
+        try:
+            return datetime.date.fromisoformat(str(raw))
+        except ValueError:
+            return None
 
     def item_rows(self) -> list[ItemRow]:
         """The instrument's items, in order, with the choice currently selected."""

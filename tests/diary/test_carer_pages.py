@@ -519,6 +519,32 @@ def test_password_reset_sends_a_link_by_email(client, cast):
     assert cast.carer.check_password(password)
 
 
+@pytest.mark.parametrize(
+    ("language", "today_label", "past_label"),
+    [
+        ("en", "Or type the highest temperature today (°C)", "highest temperature on Wed 18 Nov"),
+        ("ja", "または今日の最高体温を入力(°C)", "または11/18(水)の最高体温を入力(°C)"),
+    ],
+)
+def test_a_past_days_temperature_question_names_the_day(
+    client, cast, clock, language, today_label, past_label
+):
+    now = clock("2026-11-18", "21:00")
+    saved(cast, "2026-11-18", now)
+    now = clock("2026-11-19", "09:00")
+    sign_in(client, cast.carer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    today = client.get(reverse("diary_today", args=[cast.patient.pk])).content.decode()
+    assert today_label in today
+    correct = reverse("diary_correct", args=[cast.patient.pk, "2026-11-18"])
+    page = client.get(correct).content.decode()
+    assert past_label in page and today_label not in page
+    refused = client.post(correct, {**form_data("2026-11-18", temperature_c="50"), "reason": "x"})
+    assert refused.status_code == 400 and past_label in refused.content.decode()
+    late_day = client.get(reverse("diary_day", args=[cast.patient.pk, "2026-11-17"]))
+    assert today_label not in late_day.content.decode()
+
+
 # --- languages -------------------------------------------------------------------------------
 
 
