@@ -125,6 +125,7 @@
   }
 
   function wire(form) {
+    wireSummary(form);
     Array.prototype.forEach.call(form.querySelectorAll("[data-derive]"), function (input) {
       input.addEventListener("input", function () { derive(input); });
       if (input.value) derive(input);
@@ -141,6 +142,7 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       if (form.getAttribute("data-key")) return;  // a second tap: the first is on its way
+      clearErrors(form);
       var key = uuid();
       form.setAttribute("data-key", key);
       form.querySelector("button[type=submit]").disabled = true;
@@ -158,7 +160,8 @@
           location.assign(item.status === "sent" && item.todayUrl ? item.todayUrl : dayUrl(item));
         } else if (item && item.status === "rejected") {
           drop([key]);
-          note(words.rejected + " " + (item.detail || ""));
+          if (!showErrors(form, item.errors || [])) note(words.rejected + " " + (item.detail || ""));
+          render();  // the refusal is shown on the form now, not in the queue's lines
           form.removeAttribute("data-key");
           form.querySelector("button[type=submit]").disabled = false;
         } else {
@@ -166,6 +169,82 @@
         }
       });
     });
+  }
+
+  /* ---- a refused save: by each question and in the summary at the top ---------------- */
+
+  /* The question a field of the API belongs to, as this page shows it: its label or legend,
+   * the control to go to, and what to say (the page's own words for that field). */
+  function questionFor(form, field) {
+    var score = /^scores\.(.+)$/.exec(field);
+    if (score) {
+      var set = form.querySelector('fieldset[data-code="' + score[1] + '"]');
+      if (!set) return null;
+      return { control: set, after: set.querySelector("legend"), label: set.querySelector("legend").textContent.trim(), message: words.checkAnswer };
+    }
+    var control = form.elements[field];
+    var label = control && control.id ? form.querySelector('label[for="' + control.id + '"]') : null;
+    if (!label) return null;
+    return { control: control, after: label, label: label.textContent.trim(), message: control.getAttribute("data-error") || words.checkAnswer };
+  }
+
+  function showErrors(form, errors) {
+    var summary = form.querySelector("#error-summary");
+    if (!summary) return false;
+    var list = summary.querySelector("ul");
+    list.textContent = "";
+    errors.forEach(function (e) {
+      var question = e.field ? questionFor(form, e.field) : null;
+      var li = document.createElement("li");
+      if (question) {
+        var id = question.control.id + "-error";
+        if (!document.getElementById(id)) {
+          var p = line(question.message, "error");
+          p.id = id;
+          p.setAttribute("data-script-error", "");
+          question.after.parentNode.insertBefore(p, question.after.nextSibling);
+          var described = question.control.getAttribute("aria-describedby");
+          question.control.setAttribute("data-described", described || "");
+          question.control.setAttribute("aria-describedby", (described ? described + " " : "") + id);
+          if (question.control.tagName !== "FIELDSET") question.control.setAttribute("aria-invalid", "true");
+        }
+        var link = document.createElement("a");
+        link.href = "#" + question.control.id;
+        link.textContent = question.label + ": " + question.message;
+        li.appendChild(link);
+      } else {
+        li.textContent = e.detail;
+      }
+      list.appendChild(li);
+    });
+    if (!list.firstChild) return false;
+    summary.hidden = false;
+    summary.focus();
+    return true;
+  }
+
+  function clearErrors(form) {
+    Array.prototype.forEach.call(form.querySelectorAll("[data-script-error]"), function (p) { p.parentNode.removeChild(p); });
+    Array.prototype.forEach.call(form.querySelectorAll("[data-described]"), function (control) {
+      var described = control.getAttribute("data-described");
+      if (described) control.setAttribute("aria-describedby", described); else control.removeAttribute("aria-describedby");
+      control.removeAttribute("data-described");
+      control.removeAttribute("aria-invalid");
+    });
+  }
+
+  /* The summary's links take focus to the question itself (a score's first choice). */
+  function wireSummary(form) {
+    var summary = form.querySelector("#error-summary");
+    if (!summary) return;
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var target = link ? document.getElementById(link.getAttribute("href").slice(1)) : null;
+      if (!target) return;
+      event.preventDefault();
+      (target.tagName === "FIELDSET" ? target.querySelector("input") : target).focus();
+    });
+    if (!summary.hidden) summary.focus();
   }
 
   /* ---- sending ----------------------------------------------------------------------- */
@@ -181,7 +260,7 @@
       if (s === 409) return update(item.key, { status: "conflict" });
       if (s === 400 || s === 404 || s === 413 || s === 422) {
         return response.json().catch(function () { return {}; }).then(function (problem) {
-          update(item.key, { status: "rejected", detail: problemText(problem) });
+          update(item.key, { status: "rejected", detail: problemText(problem), errors: problem.errors || [] });
         });
       }
       var signedOut = s === 401 || s === 403;
@@ -190,10 +269,13 @@
     }, function () { retryLater = true; /* no connection: stays queued */ });
   }
 
-  /* RFC 9457 problem details: the detail, then each field's message. */
+  /* RFC 9457 problem details: each field's message, named by its question where this page
+   * shows it (never "temperature_c"), else the detail. */
   function problemText(problem) {
+    var form = document.getElementById("diary-form");
     var parts = (problem.errors || []).map(function (e) {
-      return (e.field ? e.field + ": " : "") + e.detail;
+      var question = form && e.field ? questionFor(form, e.field) : null;
+      return question ? question.label + ": " + question.message : e.detail;
     });
     return parts.length ? parts.join(" ") : (problem.detail || "");
   }
@@ -270,13 +352,50 @@
       }
     });
     say(nodes);
+    markWaitingDays(items);
     hideFormIfWaiting(items);
     if (reload && navigator.onLine) location.reload();
   }
 
-  function showWaiting() {
-    if (!navigator.onLine && notes.indexOf(words.offline) < 0) notes.push(words.offline);
-    render();
+  function showWaiting() { render(); }  // the offline banner says why it waits
+
+  /* The page's list of days says "waiting to send" for a day kept on this phone, where the
+   * server, which has not seen it yet, says "not filled in". */
+  function markWaitingDays(items) {
+    var list = document.querySelector("[data-day-list]");
+    if (!list) return;
+    items.forEach(function (item) {
+      if (item.status !== "pending" || String(item.patient) !== list.getAttribute("data-day-list")) return;
+      var status = list.querySelector('[data-day="' + item.body.date + '"] [data-day-status="missing"]');
+      if (!status) return;
+      status.textContent = words.waitingTag;
+      status.className = "tag tag-waiting";
+      status.setAttribute("data-day-status", "waiting");
+    });
+  }
+
+  /* ---- the connection ---------------------------------------------------------------- */
+
+  /* A banner as soon as the connection drops, on every page load while it stays down. */
+  var banner = null;
+  function showConnection() {
+    if (!banner) return;
+    var offline = !navigator.onLine;
+    banner.textContent = offline ? words.offlineNow : "";
+    banner.hidden = !offline;
+    document.documentElement.classList.toggle("is-offline", offline);
+  }
+  function wireConnection() {
+    var main = document.getElementById("main");
+    if (!main || !words.offlineNow) return;
+    banner = document.createElement("p");
+    banner.id = "offline-banner";
+    banner.className = "offline-banner";
+    banner.setAttribute("role", "status");
+    banner.hidden = true;
+    main.insertBefore(banner, main.firstChild);
+    showConnection();
+    window.addEventListener("offline", showConnection);
   }
 
   /* An entry for this day already waits on the phone: do not offer a blank form for it. */
@@ -368,11 +487,12 @@
     button.addEventListener("click", function () { window.print(); });
   });
   wireSignOut();
+  wireConnection();
   rollOver();
   render();
   flush();
   window.addEventListener("online", function () {
-    notes = notes.filter(function (text) { return text !== words.offline; });
+    showConnection();
     flush();
   });
   document.addEventListener("visibilitychange", function () {

@@ -5,12 +5,19 @@ contrast, touch targets, and the offline banner and day list."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 
+from diary.models import DiaryEntry
+from tests.browser.conftest import PHONE
 from tests.browser.test_carer_diary import (
+    fill_evening,
+    kept_for_offline,
+    queued,
     sign_in,
+    tonight,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -127,3 +134,121 @@ def test_the_forgotten_password_link_is_at_least_44_pixels_square(phone, cast):
     page.goto("/accounts/login/")
     box = page.get_by_role("link", name="Forgotten your password?").bounding_box()
     assert box["width"] >= 44 and box["height"] >= 44, box
+
+
+# --- a refused save --------------------------------------------------------------------------
+
+ENGLISH = {
+    "label": "Or type the highest temperature today (°C)",
+    "message": "Type a temperature from 30 to 45 °C, for example 38.5.",
+    "save": "Save",
+    "sign_in": "Sign in",
+}
+JAPANESE = {
+    "label": "または今日の最高体温を入力(°C)",
+    "message": "30〜45°Cの体温を入力してください(例: 38.5)。",
+    "save": "保存",
+    "sign_in": "ログイン",
+}
+
+
+def assert_refusal_shown_where_the_carer_looks(page: Any, words: dict[str, str]) -> None:
+    """The summary at the top has focus and names the question; the field says it too."""
+    summary = page.locator("#error-summary")
+    summary.wait_for()
+    assert page.evaluate("() => document.activeElement.id") == "error-summary"
+    link = summary.get_by_role("link", name=f"{words['label']}: {words['message']}")
+    assert link.get_attribute("href") == "#id_temperature_c"
+    field = page.get_by_label(words["label"])
+    assert field.get_attribute("aria-invalid") == "true"
+    described = field.get_attribute("aria-describedby").split()
+    said = [page.locator(f"#{name}").inner_text() for name in described]
+    assert words["message"] in said
+    assert "temperature_c" not in page.locator("main").inner_text()
+    link.click()  # the summary leads to the question
+    assert page.evaluate("() => document.activeElement.id") == "id_temperature_c"
+
+
+def test_a_refused_save_without_javascript_is_shown_by_the_field_and_in_a_summary(
+    chromium, live_server, settings, cast
+):
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    context = chromium.new_context(
+        base_url=live_server.url, locale="en-GB", java_script_enabled=False, **PHONE
+    )
+    try:
+        page = context.new_page()
+        sign_in(page, "carer")
+        fill_evening(page)
+        page.get_by_label(ENGLISH["label"]).fill("50")
+        page.get_by_role("button", name="Save").click()
+        page.get_by_role("heading", name="This entry was not saved.").wait_for()
+        # Without the page's script the summary link is an ordinary in-page link.
+        summary = page.locator("#error-summary")
+        assert page.evaluate("() => document.activeElement.id") == "error-summary"
+        assert summary.get_by_role("link").inner_text() == (
+            f"{ENGLISH['label']}: {ENGLISH['message']}"
+        )
+        field = page.get_by_label(ENGLISH["label"])
+        assert field.get_attribute("aria-invalid") == "true"
+        assert "id_temperature_c-error" in field.get_attribute("aria-describedby").split()
+        assert page.locator("#id_temperature_c-error").inner_text() == ENGLISH["message"]
+        assert field.input_value() == "50"  # what the carer typed is kept
+        assert "temperature_c" not in page.locator("main").inner_text()
+        assert DiaryEntry.objects.count() == 0
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_save_the_api_refuses_is_shown_by_the_field_and_in_a_summary(
+    phone, japanese_phone, cast, language
+):
+    words = ENGLISH if language == "en" else JAPANESE
+    page = (phone if language == "en" else japanese_phone).new_page()
+    sign_in(page, "carer", button=words["sign_in"])
+    page.locator("input[name=score_rash][value='0']").check()
+    page.get_by_label(words["label"]).fill("50")
+    page.get_by_role("button", name=words["save"]).click()
+    assert_refusal_shown_where_the_carer_looks(page, words)
+    assert DiaryEntry.objects.count() == 0 and queued(page) == []
+    assert page.locator("#queue").is_hidden()  # no line in the queue's box
+    # Corrected, the entry is saved, and the marks go.
+    page.get_by_label(words["label"]).fill("38.5")
+    assert page.get_by_label(words["label"]).get_attribute("aria-invalid") == "true"
+    page.get_by_role("button", name=words["save"]).click()
+    _day, day_words = tonight(cast.patient, language)
+    page.wait_for_function("() => !document.getElementById('diary-form')")
+    assert DiaryEntry.objects.count() == 1
+    assert day_words in page.get_by_role("heading", level=1).inner_text()
+
+
+# --- offline ---------------------------------------------------------------------------------
+
+
+def test_offline_is_shown_at_once_the_waiting_day_is_listed_and_both_survive_a_reload(phone, cast):
+    page = phone.new_page()
+    sign_in(page, "carer")
+    kept_for_offline(page)
+    day, _words = tonight(cast.patient)
+    banner = page.locator("#offline-banner")
+    assert banner.is_hidden()
+    phone.set_offline(True)  # no Save yet: the banner comes with the lost connection
+    banner.wait_for()
+    assert "You are offline. You can still fill in the diary" in banner.inner_text()
+    page.get_by_role("button", name="Save").scroll_into_view_if_needed()
+    assert -1 <= banner.bounding_box()["y"] < 20  # in sight at the bottom of the form too
+    fill_evening(page)
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("status").filter(has_text="waiting to send").first.wait_for()
+    listed = page.locator(f"[data-day-list] [data-day='{day.isoformat()}']")
+    assert "waiting to send" in listed.inner_text()
+    assert "not filled in" not in listed.inner_text()
+    page.reload()  # still offline: the kept page, with the banner and the waiting day
+    banner.wait_for()
+    assert "waiting to send" in listed.inner_text()
+    assert [item["status"] for item in queued(page)] == ["pending"]
+    phone.set_offline(False)  # sent, and the page shows it saved
+    page.get_by_role("heading", name=re.compile("^Saved for")).wait_for()
+    assert banner.is_hidden()
+    assert DiaryEntry.objects.filter(patient=cast.patient, date=day).count() == 1
