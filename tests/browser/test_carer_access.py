@@ -5,20 +5,27 @@ contrast, touch targets, and the offline banner and day list."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
 import pytest
+from django.utils import timezone, translation
 
+from diary import wording
+from diary.days import DayRules
 from diary.models import DiaryEntry
+from diary.services import Submission, submit_entry
 from tests.browser.conftest import PHONE
 from tests.browser.test_carer_diary import (
+    PASSWORD,
     fill_evening,
     kept_for_offline,
     queued,
     sign_in,
     tonight,
 )
+from tests.conftest import current_code, verified_device
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -252,3 +259,47 @@ def test_offline_is_shown_at_once_the_waiting_day_is_listed_and_both_survive_a_r
     page.get_by_role("heading", name=re.compile("^Saved for")).wait_for()
     assert banner.is_hidden()
     assert DiaryEntry.objects.filter(patient=cast.patient, date=day).count() == 1
+
+
+# --- a past day's question, and the two-factor code ------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_correcting_a_past_day_asks_for_that_days_temperature(
+    phone, japanese_phone, cast, language
+):
+    rules = DayRules.for_patient(cast.patient)
+    yesterday = rules.local_date(timezone.now()) - datetime.timedelta(days=1)
+    scores = {"fever": 0, "rash": 0, "musculoskeletal_pain": 0, "headache": 0, "fatigue": 0}
+    submission = Submission(date=yesterday, scores=scores)
+    submit_entry(patient=cast.patient, user=cast.carer, submission=submission, source="web")
+    words = ENGLISH if language == "en" else JAPANESE
+    page = (phone if language == "en" else japanese_phone).new_page()
+    sign_in(page, "carer", button=words["sign_in"])
+    page.goto(f"/diary/{cast.patient.pk}/{yesterday.isoformat()}/correct/")
+    with translation.override(language):
+        named = wording.short_day(yesterday)
+    expected = {
+        "en": f"Or type the highest temperature on {named} (°C)",
+        "ja": f"または{named}の最高体温を入力(°C)",
+    }[language]
+    assert page.get_by_label(expected).is_visible()
+    assert page.get_by_label(words["label"]).count() == 0
+
+
+def test_the_right_two_factor_code_straight_after_a_wrong_one_signs_in(phone, cast):
+    device = verified_device(cast.carer)
+    page = phone.new_page()
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("carer")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile("/accounts/two-factor/"))
+    code = page.get_by_label("Code from your authenticator app, or a recovery code")
+    code.fill(f"{(int(current_code(device)) + 1) % 1_000_000:06d}")
+    page.get_by_role("button", name="Verify").click()
+    page.get_by_role("alert").filter(has_text="That code is not right").wait_for()
+    device.refresh_from_db()
+    code.fill(current_code(device))  # at once, as a carer who mistyped one digit would
+    page.get_by_role("button", name="Verify").click()
+    page.wait_for_url(re.compile(r"/diary/\d+/$"))

@@ -258,6 +258,48 @@ def test_bad_input_is_refused_and_nothing_is_stored(client, cast, clock, field, 
     assert DiaryEntry.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        (
+            "en",
+            "Or type the highest temperature today (°C): "
+            "Type a temperature from 30 to 45 °C, for example 38.5.",
+        ),
+        ("ja", "または今日の最高体温を入力(°C): 30〜45°Cの体温を入力してください(例: 38.5)。"),
+    ],
+)
+def test_a_refused_answer_is_named_by_its_question_by_the_field_and_in_the_summary(
+    client, cast, clock, language, line
+):
+    clock("2026-11-18", "21:00")
+    sign_in(client, cast.carer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.post(save_url(cast.patient), form_data("2026-11-18", temperature_c="50"))
+    page = response.content.decode()
+    assert response.status_code == 400
+    summary = re.search(
+        r'<div class="error-summary" id="error-summary"([^>]*)>(.*?)</div>', page, re.S
+    )
+    assert "autofocus" in summary.group(1) and "hidden" not in summary.group(1)
+    assert f'<a href="#id_temperature_c">{line}</a>' in summary.group(2)
+    field = re.search(r'<input type="number" name="temperature_c"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in field
+    assert 'aria-describedby="fever-derived id_temperature_c-error"' in field
+    assert '<p class="error" id="id_temperature_c-error">' in page
+    assert "temperature_c:" not in page
+
+
+def test_a_correction_without_its_required_reason_says_which_question(client, cast, clock):
+    saved(cast, "2026-11-18", at("2026-11-18", "21:00"))
+    clock("2026-11-19", "10:00")
+    sign_in(client, cast.carer)
+    url = reverse("diary_correct", args=[cast.patient.pk, "2026-11-18"])
+    page = client.post(url, form_data("2026-11-18")).content.decode()
+    assert '<a href="#id_reason">Reason for the correction (required): ' in page
+    assert '<label for="id_reason">Reason for the correction (required)</label>' in page
+
+
 def test_an_unknown_item_sent_by_a_tampered_form_is_ignored_not_stored(client, cast, clock):
     clock("2026-11-18", "21:00")
     sign_in(client, cast.carer)
