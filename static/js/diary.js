@@ -6,7 +6,8 @@
  * background sync. A replay refused with 401/403 (signed out meanwhile), 429 or 5xx stays
  * queued; a 409 (the day already has an entry) or a 400 is shown until the carer dismisses it.
  * Nothing is dropped without being sent or shown. Sign-out clears what was sent or shown, and
- * the pages this phone keeps for offline use. No library; no third-party request. */
+ * the pages this phone keeps for offline use. A save the API refuses is shown on the form
+ * (form-errors.js). No library; no third-party request. */
 (function () {
   "use strict";
   var QUEUE = "ifn-diary-queue-v1";
@@ -18,6 +19,7 @@
   var cfg = configNode ? JSON.parse(configNode.textContent) : null;
   var wordsNode = document.getElementById("queue-words");
   var words = wordsNode ? JSON.parse(wordsNode.textContent) : {};
+  var formErrors = window.ifnFormErrors;  // form-errors.js, loaded before this file
   var flushing = null;
   var again = false;
   var retryLater = false, retryTimer = null, retryDelay = 2000;
@@ -125,7 +127,7 @@
   }
 
   function wire(form) {
-    wireSummary(form);
+    formErrors.wire(form);
     Array.prototype.forEach.call(form.querySelectorAll("[data-derive]"), function (input) {
       input.addEventListener("input", function () { derive(input); });
       if (input.value) derive(input);
@@ -142,7 +144,7 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       if (form.getAttribute("data-key")) return;  // a second tap: the first is on its way
-      clearErrors(form);
+      formErrors.clear(form);
       var key = uuid();
       form.setAttribute("data-key", key);
       form.querySelector("button[type=submit]").disabled = true;
@@ -160,7 +162,7 @@
           location.assign(item.status === "sent" && item.todayUrl ? item.todayUrl : dayUrl(item));
         } else if (item && item.status === "rejected") {
           drop([key]);
-          if (!showErrors(form, item.errors || [])) note(words.rejected + " " + (item.detail || ""));
+          if (!formErrors.show(form, item.errors || [], words.checkAnswer)) note(words.rejected + " " + (item.detail || ""));
           render();  // the refusal is shown on the form now, not in the queue's lines
           form.removeAttribute("data-key");
           form.querySelector("button[type=submit]").disabled = false;
@@ -169,82 +171,6 @@
         }
       });
     });
-  }
-
-  /* ---- a refused save: by each question and in the summary at the top ---------------- */
-
-  /* The question a field of the API belongs to, as this page shows it: its label or legend,
-   * the control to go to, and what to say (the page's own words for that field). */
-  function questionFor(form, field) {
-    var score = /^scores\.(.+)$/.exec(field);
-    if (score) {
-      var set = form.querySelector('fieldset[data-code="' + score[1] + '"]');
-      if (!set) return null;
-      return { control: set, after: set.querySelector("legend"), label: set.querySelector("legend").textContent.trim(), message: words.checkAnswer };
-    }
-    var control = form.elements[field];
-    var label = control && control.id ? form.querySelector('label[for="' + control.id + '"]') : null;
-    if (!label) return null;
-    return { control: control, after: label, label: label.textContent.trim(), message: control.getAttribute("data-error") || words.checkAnswer };
-  }
-
-  function showErrors(form, errors) {
-    var summary = form.querySelector("#error-summary");
-    if (!summary) return false;
-    var list = summary.querySelector("ul");
-    list.textContent = "";
-    errors.forEach(function (e) {
-      var question = e.field ? questionFor(form, e.field) : null;
-      var li = document.createElement("li");
-      if (question) {
-        var id = question.control.id + "-error";
-        if (!document.getElementById(id)) {
-          var p = line(question.message, "error");
-          p.id = id;
-          p.setAttribute("data-script-error", "");
-          question.after.parentNode.insertBefore(p, question.after.nextSibling);
-          var described = question.control.getAttribute("aria-describedby");
-          question.control.setAttribute("data-described", described || "");
-          question.control.setAttribute("aria-describedby", (described ? described + " " : "") + id);
-          if (question.control.tagName !== "FIELDSET") question.control.setAttribute("aria-invalid", "true");
-        }
-        var link = document.createElement("a");
-        link.href = "#" + question.control.id;
-        link.textContent = question.label + ": " + question.message;
-        li.appendChild(link);
-      } else {
-        li.textContent = e.detail;
-      }
-      list.appendChild(li);
-    });
-    if (!list.firstChild) return false;
-    summary.hidden = false;
-    summary.focus();
-    return true;
-  }
-
-  function clearErrors(form) {
-    Array.prototype.forEach.call(form.querySelectorAll("[data-script-error]"), function (p) { p.parentNode.removeChild(p); });
-    Array.prototype.forEach.call(form.querySelectorAll("[data-described]"), function (control) {
-      var described = control.getAttribute("data-described");
-      if (described) control.setAttribute("aria-describedby", described); else control.removeAttribute("aria-describedby");
-      control.removeAttribute("data-described");
-      control.removeAttribute("aria-invalid");
-    });
-  }
-
-  /* The summary's links take focus to the question itself (a score's first choice). */
-  function wireSummary(form) {
-    var summary = form.querySelector("#error-summary");
-    if (!summary) return;
-    summary.addEventListener("click", function (event) {
-      var link = event.target.closest("a[href^='#']");
-      var target = link ? document.getElementById(link.getAttribute("href").slice(1)) : null;
-      if (!target) return;
-      event.preventDefault();
-      (target.tagName === "FIELDSET" ? target.querySelector("input") : target).focus();
-    });
-    if (!summary.hidden) summary.focus();
   }
 
   /* ---- sending ----------------------------------------------------------------------- */
@@ -274,7 +200,7 @@
   function problemText(problem) {
     var form = document.getElementById("diary-form");
     var parts = (problem.errors || []).map(function (e) {
-      var question = form && e.field ? questionFor(form, e.field) : null;
+      var question = form && e.field ? formErrors.question(form, e.field, words.checkAnswer) : null;
       return question ? question.label + ": " + question.message : e.detail;
     });
     return parts.length ? parts.join(" ") : (problem.detail || "");

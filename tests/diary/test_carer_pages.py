@@ -652,7 +652,7 @@ def test_the_diary_page_transfers_under_60_kb_compressed(client, cast, clock):
     sign_in(client, cast.carer)
     html = client.get(reverse("diary_today", args=[cast.unlinked_patient.pk])).content
     assets = re.findall(rb'(?:href|src)="/static/([^"]+\.(?:css|js))"', html)
-    assert sorted(assets) == [b"css/app.css", b"js/diary.js"]
+    assert sorted(assets) == [b"css/app.css", b"js/diary.js", b"js/form-errors.js"]
     assert not re.search(rb'(?:href|src)="(?:https?:)?//', html)  # no third-party request
     total = len(gzip.compress(html))
     for asset in assets:
