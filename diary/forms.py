@@ -26,6 +26,7 @@ from diary.models import NOTES_MAX_LENGTH, User
 from diary.services import Submission
 
 NOT_ASSESSED = "na"
+DAY_LABEL = pgettext_lazy("the diary day a form is for", "Day")
 SCORE_CHOICES = [(str(n), str(n)) for n in range(5)] + [(NOT_ASSESSED, NOT_ASSESSED)]
 # One message for every way a number can be refused (range, digits, not a number): it says
 # what to type, and the error summary puts the question's own words in front of it.
@@ -189,11 +190,7 @@ class DiaryForm(forms.Form):
             field = self.fields[name]
             for message in self.errors.get(name, []):
                 if isinstance(field.widget, forms.HiddenInput):
-                    label = (
-                        pgettext_lazy("the diary day a form is for", "Day")
-                        if name == "date"
-                        else ""
-                    )
+                    label = DAY_LABEL if name == "date" else ""
                     lines.append(ErrorLine("", str(label), str(message)))
                 else:
                     lines.append(ErrorLine(control_id(name), str(field.label), str(message)))
