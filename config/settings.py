@@ -229,6 +229,10 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 # Two-factor (django-otp): the issuer shown in authenticator apps.
 OTP_TOTP_ISSUER = "IFN Diary"
+# django-otp's own throttle refuses even a right code for a second after one wrong one; the
+# throttle of diary/two_factor.py (on django-otp's failure count) is used instead.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 
 # --- Internationalisation -------------------------------------------------------------------

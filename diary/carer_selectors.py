@@ -107,11 +107,12 @@ def history(patient: Patient, end: datetime.date) -> tuple[Trend, list[HistoryDa
 
 def open_days_with_entries(
     patient: Patient, now: datetime.datetime
-) -> list[tuple[datetime.date, bool]]:
-    """The days a carer may still enter, newest first, each with whether it has an entry."""
+) -> list[tuple[datetime.date, str | None]]:
+    """The days a carer may still enter, newest first, each with its entry's stored timeliness
+    (``on_time``, ``late``, ``transcribed``), or ``None`` when the day has no entry."""
     days = DayRules.for_patient(patient).open_days(now)
     if not days:
         return []
     rows = DiaryEntry.objects.filter(patient=patient, date__gte=days[-1], date__lte=days[0])
-    present = set(rows.values_list("date", flat=True))
-    return [(day, day in present) for day in days]
+    present = dict(rows.values_list("date", "timeliness"))
+    return [(day, present.get(day)) for day in days]

@@ -18,13 +18,32 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import UsernameField
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 import scoring
+from diary import wording
 from diary.models import NOTES_MAX_LENGTH, User
 from diary.services import Submission
 
 NOT_ASSESSED = "na"
+DAY_LABEL = pgettext_lazy("the diary day a form is for", "Day")
 SCORE_CHOICES = [(str(n), str(n)) for n in range(5)] + [(NOT_ASSESSED, NOT_ASSESSED)]
+# One message for every way a number can be refused (range, digits, not a number): it says
+# what to type, and the error summary puts the question's own words in front of it.
+TEMPERATURE_ERROR = _("Type a temperature from 30 to 45 °C, for example 38.5.")
+SLEEP_ERROR = _("Type a number of hours from 0 to 24, for example 6.5.")
+NUMBER_ERROR_CODES = (
+    "invalid",
+    "min_value",
+    "max_value",
+    "max_digits",
+    "max_decimal_places",
+    "max_whole_digits",
+)
+
+
+def number_errors(message: Any) -> dict[str, Any]:
+    return dict.fromkeys(NUMBER_ERROR_CODES, message)
 
 
 @dataclass(frozen=True)
@@ -47,8 +66,24 @@ class ItemRow:
     errors: list[str]
 
 
+@dataclass(frozen=True)
+class ErrorLine:
+    """One line of the error summary: the question as the carer sees it, and what was wrong.
+
+    ``target`` is the id of the control the line leads to ("" for the whole entry)."""
+
+    target: str
+    label: str
+    message: str
+
+
 def score_field(code: str) -> str:
     return f"score_{code}"
+
+
+def control_id(name: str) -> str:
+    """The id of a field's control on the page (a score's is its group of choices)."""
+    return f"item-{name.removeprefix('score_')}" if name.startswith("score_") else f"id_{name}"
 
 
 class DiaryForm(forms.Form):
@@ -63,6 +98,7 @@ class DiaryForm(forms.Form):
         max_value=Decimal("45"),
         decimal_places=1,
         max_digits=3,
+        error_messages=number_errors(TEMPERATURE_ERROR),
     )
     sleep_hours = forms.DecimalField(
         label=_("Or type the longest sleep without waking (hours)"),
@@ -71,6 +107,7 @@ class DiaryForm(forms.Form):
         max_value=Decimal("24"),
         decimal_places=2,
         max_digits=4,
+        error_messages=number_errors(SLEEP_ERROR),
     )
     notes = forms.CharField(
         label=_("Note (optional)"),
@@ -79,16 +116,37 @@ class DiaryForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: Any, instrument: scoring.Instrument, language: str, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        instrument: scoring.Instrument,
+        language: str,
+        today: datetime.date | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.instrument = instrument
         self.language = language
+        day = self._day()
+        if today is not None and day is not None and day != today:
+            # "today" would be wrong on a past day's form: name the day instead.
+            self.fields["temperature_c"].label = _(
+                "Or type the highest temperature on %(day)s (°C)"
+            ) % {"day": wording.short_day(day)}
         for item in instrument.items:
             self.fields[score_field(item.code)] = forms.ChoiceField(
                 label=item.label_in(language), choices=SCORE_CHOICES, required=False
             )
         if instrument.sleep_bands is None:
             del self.fields["sleep_hours"]
+
+    def _day(self) -> datetime.date | None:
+        """The day this form is for, from the posted or the initial data."""
+        raw = self.data.get("date") if self.is_bound else self.initial.get("date")
+        try:
+            return datetime.date.fromisoformat(str(raw))
+        except ValueError:
+            return None
 
     def item_rows(self) -> list[ItemRow]:
         """The instrument's items, in order, with the choice currently selected."""
@@ -125,6 +183,27 @@ class DiaryForm(forms.Form):
             notes=data.get("notes", ""),
         )
 
+    def error_summary(self) -> list[ErrorLine]:
+        """Every refused answer in page order, named by its question as the page shows it."""
+        lines = [ErrorLine("", "", str(message)) for message in self.non_field_errors()]
+        for name in self._page_order():
+            field = self.fields[name]
+            for message in self.errors.get(name, []):
+                if isinstance(field.widget, forms.HiddenInput):
+                    label = DAY_LABEL if name == "date" else ""
+                    lines.append(ErrorLine("", str(label), str(message)))
+                else:
+                    lines.append(ErrorLine(control_id(name), str(field.label), str(message)))
+        return lines
+
+    def _page_order(self) -> list[str]:
+        names = ["date", "idempotency_key"]
+        for item in self.instrument.items:
+            names.append(score_field(item.code))
+            names += {"fever": ["temperature_c"], "sleep": ["sleep_hours"]}.get(item.code, [])
+        names += ["notes", "reason"]
+        return [name for name in names if name in self.fields]
+
     def key(self) -> uuid.UUID | None:
         return self.cleaned_data.get("idempotency_key")
 
@@ -154,6 +233,11 @@ class CorrectionForm(DiaryForm):
     def __init__(self, *args: Any, reason_required: bool, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["reason"].required = reason_required
+        self.fields["reason"].label = (
+            _("Reason for the correction (required)")
+            if reason_required
+            else _("Reason for the correction (optional)")
+        )
         del self.fields["idempotency_key"]
 
 

@@ -4,13 +4,15 @@ Clinic staff (clinicians, clinic admins) and site admins must have a confirmed d
 verify it after the password, on every new session, before any page or API answer other than
 the two-factor pages themselves. Carers may opt in; once they have a device they verify it too.
 A TOTP code is accepted once (django-otp keeps the last time step used), and a recovery code
-is deleted when used.
+is deleted when used. Wrong codes are throttled here, not by django-otp (``code_wait``).
 """
 
 from __future__ import annotations
 
+import math
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -21,12 +23,17 @@ from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 RECOVERY_CODES = 10
+# A slip costs nothing: three wrong codes in a row are free. Each further one doubles the wait
+# (2 s, 4 s, ... up to an hour), so guessing one of a million codes stays hopeless.
+FREE_WRONG_CODES = 3
+MAX_WAIT_SECONDS = 3600
 NOT_NEEDED_KEY = "two_factor_not_needed"
 # Paths a signed-in but not yet verified user may still reach.
 _OPEN_PREFIXES = ("/accounts/two-factor/", "/accounts/logout/", "/static/", "/language/")
@@ -66,18 +73,40 @@ def has_device(user: Any) -> bool:
     return any(True for _ in devices_for_user(user, confirmed=True))
 
 
-def verify_code(user: Any, code: str) -> Any:
-    """The confirmed device ``code`` belongs to, or None (wrong, reused or throttled code)."""
+@dataclass(frozen=True)
+class CodeCheck:
+    """The device a code belongs to, or none; ``wait`` seconds when tried too soon."""
+
+    device: Any = None
+    wait: int = 0
+
+
+def check_code(user: Any, code: str) -> CodeCheck:
+    """Check ``code`` against the user's confirmed devices (wrong, reused or too soon: none)."""
     code = "".join(code.split())
     if not code:
-        return None
+        return CodeCheck()
     # A six-digit code goes to the authenticator, anything else to the recovery codes, so a
     # mistyped code does not also throttle the other device.
     kind = TOTPDevice if code.isdigit() and len(code) == 6 else StaticDevice
     for device in kind.objects.filter(user_id=user.pk, confirmed=True):
-        if device.verify_is_allowed()[0] and device.verify_token(code):
-            return device
-    return None
+        wait = code_wait(device)
+        if wait:
+            return CodeCheck(wait=wait)
+        if device.verify_token(code):
+            return CodeCheck(device=device)
+    return CodeCheck()
+
+
+def code_wait(device: Any) -> int:
+    """Seconds before ``device`` takes another code, after its wrong codes in a row."""
+    failures = device.throttling_failure_count
+    last = device.throttling_failure_timestamp
+    if failures < FREE_WRONG_CODES or last is None:
+        return 0
+    required = min(2 ** (failures - FREE_WRONG_CODES + 1), MAX_WAIT_SECONDS)
+    remaining = required - (timezone.now() - last).total_seconds()
+    return max(0, math.ceil(remaining))
 
 
 def sign_in_second_factor(request: HttpRequest, device: Any) -> None:
@@ -96,7 +125,7 @@ def start_enrolment(user: Any) -> TOTPDevice:
 @transaction.atomic
 def confirm_enrolment(user: Any, device: TOTPDevice, code: str) -> list[str] | None:
     """Confirm ``device`` with a first code; returns fresh recovery codes, or None."""
-    if not (device.verify_is_allowed()[0] and device.verify_token("".join(code.split()))):
+    if code_wait(device) or not device.verify_token("".join(code.split())):
         return None
     TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
     device.confirmed = True

@@ -54,10 +54,6 @@ def queue_words() -> dict[str, str]:
     return {
         "waiting": gettext("Saved on this phone, waiting to send"),
         "sent": gettext("Sent"),
-        "offline": gettext(
-            "You are offline. Your entry is kept on this phone and sent when the connection "
-            "is back."
-        ),
         "signin": gettext("Sign in again to send it."),
         "conflict": gettext(
             "Not sent: this day already has an entry. Open it to check or correct it."
@@ -72,6 +68,12 @@ def queue_words() -> dict[str, str]:
             "back online."
         ),
         "staleDay": gettext("This page was loaded earlier; it now shows the diary for"),
+        "checkAnswer": gettext("Please check this answer."),
+        "offlineNow": gettext(
+            "You are offline. You can still fill in the diary: it is kept on this phone and "
+            "sent when the connection is back."
+        ),
+        "waitingTag": gettext("waiting to send"),
     }
 
 

@@ -358,7 +358,12 @@ class TokenInputSerializer(StrictInputSerializer):
             return {"user": user, "verified": False, "name": attrs.get("name")}
         if not attrs.get("otp"):
             raise serializers.ValidationError({"otp": ["This account needs its two-factor code."]})
-        if two_factor.verify_code(user, attrs["otp"]) is None:
+        check = two_factor.check_code(user, attrs["otp"])
+        if check.wait:
+            raise serializers.ValidationError(
+                {"otp": [f"Too many wrong codes: wait {check.wait} seconds, then try again."]}
+            )
+        if check.device is None:
             raise serializers.ValidationError({"otp": ["This code is not right or was used."]})
         return {"user": user, "verified": True, "name": attrs.get("name")}
 

@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 # The files a diary page needs besides itself; the service worker keeps them for offline use.
-SHELL_ASSETS = ("css/app.css", "js/diary.js", "img/icon.svg")
+SHELL_ASSETS = ("css/app.css", "js/form-errors.js", "js/diary.js", "img/icon.svg")
 
 
 @require_GET

@@ -58,7 +58,10 @@ def diary_day(request: HttpRequest, patient_id: int, day: str) -> HttpResponse:
 def save_entry(request: HttpRequest, patient_id: int) -> HttpResponse:
     """Store a day's entry from the plain form (the page also works without JavaScript)."""
     patient = _patient(request, patient_id)
-    form = DiaryForm(request.POST, instrument=current_instrument(patient), language=_lang())
+    rules = DayRules.for_patient(patient)
+    today = rules.local_date(timezone.now())
+    instrument = current_instrument(patient)
+    form = DiaryForm(request.POST, instrument=instrument, language=_lang(), today=today)
     if form.is_valid():
         try:
             result = submit_entry(
@@ -78,7 +81,7 @@ def save_entry(request: HttpRequest, patient_id: int) -> HttpResponse:
             return redirect(_day_url(patient, form.cleaned_data["date"]))
         else:
             return redirect(_day_url(patient, result.entry.date))
-    day = form.cleaned_data.get("date") or DayRules.for_patient(patient).offered_day(timezone.now())
+    day = form.cleaned_data.get("date") or rules.offered_day(timezone.now())
     context = pages.day_context(request, patient, day, form=form)
     return render(request, "diary/day.html", context, status=400)
 

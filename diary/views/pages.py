@@ -22,7 +22,7 @@ from diary.charts.carer import CarerChart, ChartWords, dds_chart
 from diary.days import DayRules
 from diary.forms import CorrectionForm, DiaryForm
 from diary.instruments import current_instrument
-from diary.models import CarerLink, DiaryEntry, Patient
+from diary.models import CarerLink, DiaryEntry, Patient, Timeliness
 from diary.selectors import instrument_of
 
 
@@ -66,7 +66,7 @@ def day_context(
     saved = carer_selectors.saved_entry(patient, day)
     locked = rules.is_locked(day, now)
     if form is None and saved is None and not locked:
-        form = blank_form(instrument, day)
+        form = blank_form(instrument, day, rules.local_date(now))
     week = carer_selectors.trend(patient, day)
     return {
         **base_context(request, patient, "diary"),
@@ -75,8 +75,8 @@ def day_context(
         "saved": saved,
         "saved_rows": saved_rows(patient, saved),
         "form": form,
-        "rollover_form": blank_form(instrument, day) if today and saved else None,
-        "late": not rules.is_on_time(day, now),
+        "rollover_form": blank_form(instrument, day, day) if today and saved else None,
+        "late": shows_late(rules, day, now, saved.entry.timeliness if saved else None),
         "locked": locked,
         "last_night": day < rules.local_date(now) and rules.is_on_time(day, now),
         "week": week,
@@ -86,8 +86,11 @@ def day_context(
     }
 
 
-def blank_form(instrument: scoring.Instrument, day: datetime.date) -> DiaryForm:
-    return DiaryForm(initial=DiaryForm.initial_for(day), instrument=instrument, language=language())
+def blank_form(
+    instrument: scoring.Instrument, day: datetime.date, today: datetime.date
+) -> DiaryForm:
+    initial = DiaryForm.initial_for(day)
+    return DiaryForm(initial=initial, instrument=instrument, language=language(), today=today)
 
 
 def saved_rows(patient: Patient, saved: carer_selectors.SavedEntry | None) -> list[SavedRow]:
@@ -108,9 +111,21 @@ def other_days(
 ) -> list[OtherDay]:
     """The days still open to the carer, newest first, marked saved or late."""
     return [
-        OtherDay(day, saved, not rules.is_on_time(day, now), day == current)
-        for day, saved in carer_selectors.open_days_with_entries(patient, now)
+        OtherDay(
+            day, timeliness is not None, shows_late(rules, day, now, timeliness), day == current
+        )
+        for day, timeliness in carer_selectors.open_days_with_entries(patient, now)
     ]
+
+
+def shows_late(
+    rules: DayRules, day: datetime.date, now: datetime.datetime, timeliness: str | None
+) -> bool:
+    """The "late" tag: a saved day carries the timeliness stored when it was received (a day
+    saved on time stays on time after its cut-off); an empty day is late if entered now."""
+    if timeliness is not None:
+        return timeliness == Timeliness.LATE
+    return not rules.is_on_time(day, now)
 
 
 def week_chart(week: carer_selectors.Trend) -> CarerChart:
@@ -177,10 +192,12 @@ def history_context(request: HttpRequest, patient: Patient) -> dict[str, Any]:
 def correction_form(request: HttpRequest, patient: Patient, entry: DiaryEntry) -> CorrectionForm:
     """The correction form, bound to the POST or filled with the latest saved version."""
     rules = DayRules.for_patient(patient)
+    now = timezone.now()
     options = {
         "instrument": current_instrument(patient),
         "language": language(),
-        "reason_required": not rules.is_on_time(entry.date, timezone.now()),
+        "reason_required": not rules.is_on_time(entry.date, now),
+        "today": rules.local_date(now),
     }
     if request.method == "POST":
         return CorrectionForm(request.POST, **options)

@@ -28,14 +28,13 @@ def verify(request: HttpRequest) -> HttpResponse:
     """After the password: the code from the authenticator app, or a recovery code."""
     if not two_factor.has_device(request.user):
         return redirect("two_factor_setup")
-    error = False
+    check = two_factor.CodeCheck()
     if request.method == "POST":
-        device = two_factor.verify_code(request.user, request.POST.get("code", ""))
-        if device is not None:
-            two_factor.sign_in_second_factor(request, device)
+        check = two_factor.check_code(request.user, request.POST.get("code", ""))
+        if check.device is not None:
+            two_factor.sign_in_second_factor(request, check.device)
             return redirect(_next(request))
-        error = True
-    context = {"next": _next(request), "error": error}
+    context = {"next": _next(request), "error": request.method == "POST", "wait": check.wait}
     return render(request, "registration/two_factor_verify.html", context, status=200)
 
 

@@ -6,7 +6,8 @@
  * background sync. A replay refused with 401/403 (signed out meanwhile), 429 or 5xx stays
  * queued; a 409 (the day already has an entry) or a 400 is shown until the carer dismisses it.
  * Nothing is dropped without being sent or shown. Sign-out clears what was sent or shown, and
- * the pages this phone keeps for offline use. No library; no third-party request. */
+ * the pages this phone keeps for offline use. A save the API refuses is shown on the form
+ * (form-errors.js). No library; no third-party request. */
 (function () {
   "use strict";
   var QUEUE = "ifn-diary-queue-v1";
@@ -18,6 +19,7 @@
   var cfg = configNode ? JSON.parse(configNode.textContent) : null;
   var wordsNode = document.getElementById("queue-words");
   var words = wordsNode ? JSON.parse(wordsNode.textContent) : {};
+  var formErrors = window.ifnFormErrors;  // form-errors.js, loaded before this file
   var flushing = null;
   var again = false;
   var retryLater = false, retryTimer = null, retryDelay = 2000;
@@ -125,6 +127,7 @@
   }
 
   function wire(form) {
+    formErrors.wire(form);
     Array.prototype.forEach.call(form.querySelectorAll("[data-derive]"), function (input) {
       input.addEventListener("input", function () { derive(input); });
       if (input.value) derive(input);
@@ -141,6 +144,7 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       if (form.getAttribute("data-key")) return;  // a second tap: the first is on its way
+      formErrors.clear(form);
       var key = uuid();
       form.setAttribute("data-key", key);
       form.querySelector("button[type=submit]").disabled = true;
@@ -158,7 +162,8 @@
           location.assign(item.status === "sent" && item.todayUrl ? item.todayUrl : dayUrl(item));
         } else if (item && item.status === "rejected") {
           drop([key]);
-          note(words.rejected + " " + (item.detail || ""));
+          if (!formErrors.show(form, item.errors || [], words.checkAnswer)) note(words.rejected + " " + (item.detail || ""));
+          render();  // the refusal is shown on the form now, not in the queue's lines
           form.removeAttribute("data-key");
           form.querySelector("button[type=submit]").disabled = false;
         } else {
@@ -181,7 +186,7 @@
       if (s === 409) return update(item.key, { status: "conflict" });
       if (s === 400 || s === 404 || s === 413 || s === 422) {
         return response.json().catch(function () { return {}; }).then(function (problem) {
-          update(item.key, { status: "rejected", detail: problemText(problem) });
+          update(item.key, { status: "rejected", detail: problemText(problem), errors: problem.errors || [] });
         });
       }
       var signedOut = s === 401 || s === 403;
@@ -190,10 +195,13 @@
     }, function () { retryLater = true; /* no connection: stays queued */ });
   }
 
-  /* RFC 9457 problem details: the detail, then each field's message. */
+  /* RFC 9457 problem details: each field's message, named by its question where this page
+   * shows it (never "temperature_c"), else the detail. */
   function problemText(problem) {
+    var form = document.getElementById("diary-form");
     var parts = (problem.errors || []).map(function (e) {
-      return (e.field ? e.field + ": " : "") + e.detail;
+      var question = form && e.field ? formErrors.question(form, e.field, words.checkAnswer) : null;
+      return question ? question.label + ": " + question.message : e.detail;
     });
     return parts.length ? parts.join(" ") : (problem.detail || "");
   }
@@ -270,13 +278,50 @@
       }
     });
     say(nodes);
+    markWaitingDays(items);
     hideFormIfWaiting(items);
     if (reload && navigator.onLine) location.reload();
   }
 
-  function showWaiting() {
-    if (!navigator.onLine && notes.indexOf(words.offline) < 0) notes.push(words.offline);
-    render();
+  function showWaiting() { render(); }  // the offline banner says why it waits
+
+  /* The page's list of days says "waiting to send" for a day kept on this phone, where the
+   * server, which has not seen it yet, says "not filled in". */
+  function markWaitingDays(items) {
+    var list = document.querySelector("[data-day-list]");
+    if (!list) return;
+    items.forEach(function (item) {
+      if (item.status !== "pending" || String(item.patient) !== list.getAttribute("data-day-list")) return;
+      var status = list.querySelector('[data-day="' + item.body.date + '"] [data-day-status="missing"]');
+      if (!status) return;
+      status.textContent = words.waitingTag;
+      status.className = "tag tag-waiting";
+      status.setAttribute("data-day-status", "waiting");
+    });
+  }
+
+  /* ---- the connection ---------------------------------------------------------------- */
+
+  /* A banner as soon as the connection drops, on every page load while it stays down. */
+  var banner = null;
+  function showConnection() {
+    if (!banner) return;
+    var offline = !navigator.onLine;
+    banner.textContent = offline ? words.offlineNow : "";
+    banner.hidden = !offline;
+    document.documentElement.classList.toggle("is-offline", offline);
+  }
+  function wireConnection() {
+    var main = document.getElementById("main");
+    if (!main || !words.offlineNow) return;
+    banner = document.createElement("p");
+    banner.id = "offline-banner";
+    banner.className = "offline-banner";
+    banner.setAttribute("role", "status");
+    banner.hidden = true;
+    main.insertBefore(banner, main.firstChild);
+    showConnection();
+    window.addEventListener("offline", showConnection);
   }
 
   /* An entry for this day already waits on the phone: do not offer a blank form for it. */
@@ -368,11 +413,12 @@
     button.addEventListener("click", function () { window.print(); });
   });
   wireSignOut();
+  wireConnection();
   rollOver();
   render();
   flush();
   window.addEventListener("online", function () {
-    notes = notes.filter(function (text) { return text !== words.offline; });
+    showConnection();
     flush();
   });
   document.addEventListener("visibilitychange", function () {

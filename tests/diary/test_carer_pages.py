@@ -149,6 +149,26 @@ def test_the_open_days_are_listed_with_late_marks(client, cast, clock):
     assert page.count('class="tag tag-late"') == 3
 
 
+@pytest.mark.parametrize(
+    ("saved_at", "late"), [("03:59:59", False), ("04:00:00", True)], ids=["on-time", "late"]
+)
+def test_a_saved_day_is_tagged_late_only_if_it_was_received_after_its_cutoff(
+    client, cast, clock, saved_at, late
+):
+    clock("2026-11-19", saved_at)  # the cut-off of 18 November is 04:00 on the 19th
+    sign_in(client, cast.carer)
+    assert client.post(save_url(cast.patient), form_data("2026-11-18")).status_code == 302
+    clock("2026-11-19", "09:00")  # looked at after the cut-off
+    day = client.get(reverse("diary_day", args=[cast.patient.pk, "2026-11-18"])).content.decode()
+    tags = re.search(r'<p class="day-tags">(.*?)</p>', day, re.S).group(1)
+    assert ("tag-late" in tags) is late
+    today = client.get(reverse("diary_today", args=[cast.patient.pk])).content.decode()
+    listed = re.search(r'<li data-day="2026-11-18">(.*?)</li>', today, re.S).group(1)
+    assert "saved" in listed and ("tag-late" in listed) is late
+    # Days without an entry are still marked late: entering them now would be.
+    assert today.count('class="tag tag-late"') == (3 if late else 2)
+
+
 # --- saving ----------------------------------------------------------------------------------
 
 
@@ -236,6 +256,48 @@ def test_bad_input_is_refused_and_nothing_is_stored(client, cast, clock, field, 
     assert response.status_code == 400
     assert "This entry was not saved" in response.content.decode()
     assert DiaryEntry.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        (
+            "en",
+            "Or type the highest temperature today (°C): "
+            "Type a temperature from 30 to 45 °C, for example 38.5.",
+        ),
+        ("ja", "または今日の最高体温を入力(°C): 30〜45°Cの体温を入力してください(例: 38.5)。"),
+    ],
+)
+def test_a_refused_answer_is_named_by_its_question_by_the_field_and_in_the_summary(
+    client, cast, clock, language, line
+):
+    clock("2026-11-18", "21:00")
+    sign_in(client, cast.carer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.post(save_url(cast.patient), form_data("2026-11-18", temperature_c="50"))
+    page = response.content.decode()
+    assert response.status_code == 400
+    summary = re.search(
+        r'<div class="error-summary" id="error-summary"([^>]*)>(.*?)</div>', page, re.S
+    )
+    assert "autofocus" in summary.group(1) and "hidden" not in summary.group(1)
+    assert f'<a href="#id_temperature_c">{line}</a>' in summary.group(2)
+    field = re.search(r'<input type="number" name="temperature_c"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in field
+    assert 'aria-describedby="fever-derived id_temperature_c-error"' in field
+    assert '<p class="error" id="id_temperature_c-error">' in page
+    assert "temperature_c:" not in page
+
+
+def test_a_correction_without_its_required_reason_says_which_question(client, cast, clock):
+    saved(cast, "2026-11-18", at("2026-11-18", "21:00"))
+    clock("2026-11-19", "10:00")
+    sign_in(client, cast.carer)
+    url = reverse("diary_correct", args=[cast.patient.pk, "2026-11-18"])
+    page = client.post(url, form_data("2026-11-18")).content.decode()
+    assert '<a href="#id_reason">Reason for the correction (required): ' in page
+    assert '<label for="id_reason">Reason for the correction (required)</label>' in page
 
 
 def test_an_unknown_item_sent_by_a_tampered_form_is_ignored_not_stored(client, cast, clock):
@@ -364,7 +426,7 @@ def test_history_lists_four_weeks_with_missing_days_marked(client, cast, clock):
     saved(cast, "2026-11-16", now)
     sign_in(client, cast.carer)
     page = client.get(reverse("diary_history", args=[cast.patient.pk])).content.decode()
-    rows = re.findall(r"<li class=\"(missing)?\">", page)
+    rows = re.findall(r"<li class=\"(missing)?\" data-day=\"[\d-]{10}\">", page)
     assert len(rows) == 28
     assert sum(1 for row in rows if row == "missing") == 26
     assert "missing — fill in" in page  # 17 and 15 November are still open
@@ -499,6 +561,32 @@ def test_password_reset_sends_a_link_by_email(client, cast):
     assert cast.carer.check_password(password)
 
 
+@pytest.mark.parametrize(
+    ("language", "today_label", "past_label"),
+    [
+        ("en", "Or type the highest temperature today (°C)", "highest temperature on Wed 18 Nov"),
+        ("ja", "または今日の最高体温を入力(°C)", "または11/18(水)の最高体温を入力(°C)"),
+    ],
+)
+def test_a_past_days_temperature_question_names_the_day(
+    client, cast, clock, language, today_label, past_label
+):
+    now = clock("2026-11-18", "21:00")
+    saved(cast, "2026-11-18", now)
+    now = clock("2026-11-19", "09:00")
+    sign_in(client, cast.carer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    today = client.get(reverse("diary_today", args=[cast.patient.pk])).content.decode()
+    assert today_label in today
+    correct = reverse("diary_correct", args=[cast.patient.pk, "2026-11-18"])
+    page = client.get(correct).content.decode()
+    assert past_label in page and today_label not in page
+    refused = client.post(correct, {**form_data("2026-11-18", temperature_c="50"), "reason": "x"})
+    assert refused.status_code == 400 and past_label in refused.content.decode()
+    late_day = client.get(reverse("diary_day", args=[cast.patient.pk, "2026-11-17"]))
+    assert today_label not in late_day.content.decode()
+
+
 # --- languages -------------------------------------------------------------------------------
 
 
@@ -564,7 +652,7 @@ def test_the_diary_page_transfers_under_60_kb_compressed(client, cast, clock):
     sign_in(client, cast.carer)
     html = client.get(reverse("diary_today", args=[cast.unlinked_patient.pk])).content
     assets = re.findall(rb'(?:href|src)="/static/([^"]+\.(?:css|js))"', html)
-    assert sorted(assets) == [b"css/app.css", b"js/diary.js"]
+    assert sorted(assets) == [b"css/app.css", b"js/diary.js", b"js/form-errors.js"]
     assert not re.search(rb'(?:href|src)="(?:https?:)?//', html)  # no third-party request
     total = len(gzip.compress(html))
     for asset in assets:
