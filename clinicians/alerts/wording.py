@@ -13,8 +13,8 @@ from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any
 
-from django.utils.formats import date_format
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 import scoring
@@ -49,9 +49,7 @@ def _day(text: str) -> str:
 
 
 def _above_threshold(alert: Any, details: Details) -> str:
-    return _(
-        "7-day DDS %(dds)s ≥ control threshold %(threshold)s; previous day %(previous)s"
-    ) % {
+    return _("7-day DDS %(dds)s ≥ control threshold %(threshold)s; previous day %(previous)s") % {
         "dds": _score(details["dds"]),
         "threshold": _rule(details["control_threshold"]),
         "previous": status_words(details["previous_status"]),
