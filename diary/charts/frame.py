@@ -10,7 +10,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple
 
-from django.utils.formats import date_format
+from django.utils.formats import date_format  # type: ignore[import-untyped]
 
 Number = Fraction | Decimal | int | float
 # Threshold labels sit in the right-hand margin beside their line; two close thresholds are
@@ -188,10 +188,10 @@ def _labelled(day: datetime.date, span: int) -> bool:
 def _date_label(day: datetime.date, span: int) -> str:
     """In the reader's language: "4 Dec", "Dec", "January 2027"; "12月4日", "12月", "2027年1月"."""
     if span <= 45:
-        return date_format(day, "MONTH_DAY_FORMAT")
+        return str(date_format(day, "MONTH_DAY_FORMAT"))
     if span <= 800 and day.month != 1:
-        return date_format(day, "M")  # the month's short name, which Django translates
-    return date_format(day, "YEAR_MONTH_FORMAT")
+        return str(date_format(day, "M"))  # the month's short name, which Django translates
+    return str(date_format(day, "YEAR_MONTH_FORMAT"))
 
 
 def spread(ys: Sequence[float], gap: float = LABEL_GAP) -> list[float]:
