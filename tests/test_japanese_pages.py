@@ -103,6 +103,7 @@ PAGES = {
     "clinic:admin_patient_new": ("clinic_admin", None),
     "clinic:admin_patient_edit": ("clinic_admin", None),
     "clinic:admin_instrument": ("clinic_admin", None),
+    "cohort:page": ("clinician", None),
 }
 NOT_HTML = {
     "home": "redirects to the reader's start page",
@@ -117,6 +118,7 @@ NOT_HTML = {
     "clinic:audit_json": "JSON",
     "clinic:patient_fhir": "FHIR JSON",
     "clinic:data_rights_export": "ZIP archive",
+    "cohort:csv": "CSV",
 }
 
 
@@ -278,29 +280,7 @@ def _read_in_japanese(client, world, name):
     return response.content.decode()
 
 
-# Pages whose remaining English is written in Python (clinicians/pages/context.py,
-# clinicians/charts.py: chart titles, axis months, dashboard and entry rows) or stored in English
-# (an alert's reason from scoring.alerts, which the audit trail also shows verbatim). That markup
-# is moving into templates (templates/charts/, templates/clinicians/_rows/), where its words are
-# marked; strict, so the mark goes when the page passes.
-PENDING = {
-    "clinic:audit",
-    "clinic:dashboard",
-    "clinic:patient",
-    "clinic:summary",
-    "clinic:day_print",
-}
-
-
-def _expectation(name):
-    if name in PENDING:
-        return pytest.param(
-            name, marks=pytest.mark.xfail(strict=True, reason="English built in Python")
-        )
-    return name
-
-
-@pytest.mark.parametrize("name", [_expectation(name) for name in sorted(PAGES)])
+@pytest.mark.parametrize("name", sorted(PAGES))
 def test_the_page_reads_in_japanese(client, japanese_world, name):
     html = _read_in_japanese(client, japanese_world, name)
     assert Alert.objects.filter(patient=japanese_world.patient).exists()

@@ -16,16 +16,18 @@ from fractions import Fraction
 from typing import Any, TypedDict
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 import scoring
 from clinicians.dashboard.patient import RANGE_LABELS, EntryRow, Review
 from clinicians.dashboard.rows import Row
 from clinicians.dashboard.summary import Summary
-from clinicians.records.selectors import ClinicalRecords
+from clinicians.dashboard.trend import fmt, markers, trend_chart, trend_days
 from clinicians.templatetags import clinic_tags
 from diary.charts.heat import heat_map
 from diary.charts.measure import STEROID, MeasureChart, Point, measure_chart
-from diary.charts.trend import Marker, Sparkline, Trend, TrendDay, dds_trend, sparkline
+from diary.charts.trend import Marker, Sparkline, sparkline
 from diary.templatetags.diary_tags import status_words
 
 
@@ -111,103 +113,18 @@ def _classes(row: Row) -> str:
 def _spark(row: Row) -> Sparkline:
     known = [value for value in row.spark if value is not None]
     if known:
-        label = (
-            f"7-day DDS over 28 days: from {fmt(known[0])} to {fmt(known[-1])}; "
-            f"{len(row.spark) - len(known)} of 28 days without a score"
-        )
+        label = _(
+            "7-day DDS over 28 days: from %(first)s to %(last)s; "
+            "%(missing)s of 28 days without a score"
+        ) % {"first": fmt(known[0]), "last": fmt(known[-1]), "missing": len(row.spark) - len(known)}
     else:
-        label = "7-day DDS over 28 days: no day with enough data"
+        label = _("7-day DDS over 28 days: no day with enough data")
     instrument = row.instrument
     return sparkline(
         [None if value is None else float(value) for value in row.spark],
         control=instrument.control_threshold,
         remission=instrument.remission_threshold,
         label=label,
-    )
-
-
-def fmt(value: Fraction | None) -> str:
-    """A DDS for display: three decimals, truncated, never rounded across a threshold."""
-    return "" if value is None else str(scoring.round_score(value))
-
-
-def trend_days(review_or_summary: Any, series: list[Any]) -> list[TrendDay]:
-    stored = review_or_summary.days.days
-    result = []
-    for dds in series:
-        day = stored.get(dds.date)
-        filled = 0.0
-        if day is not None and day.scores:
-            # Only drawn (an opacity): a float, as the chart used it, without a Fraction a day.
-            filled = sum(1 for s in day.scores.values() if s is not None) / len(day.scores)
-        result.append(
-            TrendDay(
-                dds.date,
-                dds.score.value,
-                dds.instrument.control_threshold,
-                dds.instrument.remission_threshold,
-                filled,
-            )
-        )
-    return result
-
-
-def markers(records: ClinicalRecords) -> list[Marker]:
-    """Treatment starts and regimen changes, and every corticosteroid start, change or stop."""
-    result = []
-    seen: set[str] = set()
-    for course in records.treatments:
-        what = "Treatment start" if course.drug not in seen else "Regimen change"
-        seen.add(course.drug)
-        result.append(
-            Marker(course.start_date, "treatment", f"{what}: {course.drug}, {course.regimen}")
-        )
-    for dose in records.doses:
-        result.append(
-            Marker(
-                dose.from_date,
-                "steroid",
-                f"{dose.drug} {dose.mg_per_day} mg/day ({dose.get_route_display()}) "
-                f"from {dose.from_date.isoformat()}",
-            )
-        )
-        if dose.to_date is not None:
-            stop = dose.to_date + datetime.timedelta(days=1)
-            result.append(Marker(stop, "steroid", f"{dose.drug} stopped after {dose.to_date}"))
-    return sorted(result, key=lambda m: m.day)
-
-
-def trend_chart(
-    days: list[TrendDay],
-    marks: list[Marker],
-    chart_id: str,
-    *,
-    width: int = 960,
-    height: int = 280,
-    margins: tuple[int, int] = (120, 92),
-) -> Trend:
-    values = [d.value for d in days if d.value is not None]
-    gaps = sum(1 for d in days if d.value is None)
-    desc = (
-        f"7-day DDS from {days[0].day.isoformat()} to {days[-1].day.isoformat()}: "
-        + (
-            f"lowest {fmt(min(values))}, highest {fmt(max(values))}, latest "
-            f"{fmt(days[-1].value) or 'not enough data'}. "
-            if values
-            else "no day with enough data. "
-        )
-        + f"{gaps} days without a score are shown as gaps. "
-        + f"Control threshold {float(days[-1].control):g}, remission {float(days[-1].remission):g}."
-    )
-    return dds_trend(
-        days,
-        marks,
-        chart_id=chart_id,
-        title="7-day DDS",
-        desc=desc,
-        width=width,
-        height=height,
-        margins=margins,
     )
 
 
@@ -232,7 +149,7 @@ def patient_context(review: Review, language: str) -> dict[str, Any]:
         "steroid_points": steroid_rows(review),
         "measure_panels": _measure_panels(review),
         "latest_words": status_words(review.latest.score.status),
-        "entries": entry_lines(review.entries),
+        "entries": entry_lines(review.entries, dict(review.heat_items(language))),
     }
 
 
@@ -254,9 +171,11 @@ def _day_charts(review: Review, marks: list[Marker], language: str) -> dict[str,
             heat_days,
             heat_scores,
             chart_id="heat",
-            title="Item scores by day",
-            desc="Each row is a diary item, each column a day; darker is a higher score (0-4). "
-            "White columns are days without an entry. The table after the chart summarises it.",
+            title=_("Item scores by day"),
+            desc=_(
+                "Each row is a diary item, each column a day; darker is a higher score (0-4). "
+                "White columns are days without an entry. The table after the chart summarises it."
+            ),
         ),
         "heat_summary": _heat_summary(items, heat_scores),
         "dds_days": dds_table(review.series),
@@ -302,9 +221,11 @@ def _steroid_chart(review: Review) -> MeasureChart | None:
         review.start,
         review.today,
         chart_id="steroid",
-        title="Corticosteroid, prednisone-equivalent mg/kg/day",
-        desc="A step line: each dose holds until the next change. The dashed line is "
-        "0.15 mg/kg/day, the steroid response criterion. Values are listed in the table below.",
+        title=_("Corticosteroid, prednisone-equivalent mg/kg/day"),
+        desc=_(
+            "A step line: each dose holds until the next change. The dashed line is "
+            "0.15 mg/kg/day, the steroid response criterion. Values are listed in the table below."
+        ),
         unit="mg/kg/day",
         step=True,
         reference=(scoring.STEROID_RESPONSE_MG_PER_KG, "0.15"),
@@ -314,9 +235,9 @@ def _steroid_chart(review: Review) -> MeasureChart | None:
 
 
 MEASURES = {
-    "pga": ("PGA (0-10)", "points", 10.0),
-    "weight": ("Weight (kg)", "kg", None),
-    "height": ("Height (cm)", "cm", None),
+    "pga": (gettext_lazy("PGA (0-10)"), gettext_lazy("points"), 10.0),
+    "weight": (gettext_lazy("Weight (kg)"), "kg", None),
+    "height": (gettext_lazy("Height (cm)"), "cm", None),
 }
 
 
@@ -330,7 +251,7 @@ def _measure_panels(review: Review) -> list[tuple[str, MeasureChart | None, list
         ("height", sorted(records.heights.items())),
     ):
         shown = [(day, value) for day, value in values if review.start <= day <= review.today]
-        panels.append((MEASURES[kind][0], _measure(review, kind, shown), shown))
+        panels.append((str(MEASURES[kind][0]), _measure(review, kind, shown), shown))
     return panels
 
 
@@ -346,9 +267,14 @@ def _measure(
         review.start,
         review.today,
         chart_id=kind,
-        title=title,
-        desc=f"{len(shown)} values; listed in the table below.",
-        unit=unit,
+        title=str(title),
+        desc=ngettext(
+            "%(n)s value; listed in the table below.",
+            "%(n)s values; listed in the table below.",
+            len(shown),
+        )
+        % {"n": len(shown)},
+        unit=str(unit),
         y_max=top,
         width=440,
         height=170,
@@ -386,12 +312,14 @@ class EntryLine:
         return self.versions[-1]
 
 
-def entry_lines(rows: list[EntryRow]) -> list[EntryLine]:
-    return [EntryLine(row.entry, [(v, _scores(v)) for v in row.versions]) for row in rows]
+def entry_lines(rows: list[EntryRow], labels: dict[str, str]) -> list[EntryLine]:
+    """``labels``: each item's label in the reader's language, by code."""
+    return [EntryLine(row.entry, [(v, _scores(v, labels)) for v in row.versions]) for row in rows]
 
 
-def _scores(version: Any) -> str:
+def _scores(version: Any, labels: dict[str, str]) -> str:
     # Scores are 0-4 (a database constraint): digits in every language.
     return " · ".join(
-        f"{code} {'–' if score is None else int(score)}" for code, score in version.item_scores
+        f"{labels.get(code, code)} {'–' if score is None else int(score)}"
+        for code, score in version.item_scores
     )

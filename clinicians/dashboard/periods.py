@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from django.utils.translation import gettext as _
+
 import scoring
 from clinicians.dashboard.scores import PatientDays
 from clinicians.records.selectors import ClinicalRecords
@@ -84,7 +86,7 @@ def period_table(
         _row(
             days,
             records,
-            label="Last 28 days",
+            label=_("Last 28 days"),
             start=today - datetime.timedelta(days=CURRENT_DAYS - 1),
             end=today,
             ongoing=True,
@@ -104,7 +106,7 @@ def _baseline(
         start = min(period.start, end)
         score = days.window(start, end).score
         whole = True
-        label = f"{period.display_name} (pre-treatment)"
+        label = _("%(period)s (pre-treatment)") % {"period": period.display_name}
     else:
         if records.treatment_start is None or records.treatment_start > today + ONE_DAY:
             return None
@@ -112,7 +114,7 @@ def _baseline(
         start = end - datetime.timedelta(days=scoring.DDS_WINDOW_DAYS - 1)
         score = days.dds_on(end).score
         whole = False
-        label = "Baseline (7 days before treatment)"
+        label = _("Baseline (7 days before treatment)")
     pga, pga_day, pga_carried = _pga(records, start, end + ONE_DAY)
     steroid = records.steroid_on(end)
     return PeriodRow(

@@ -9,6 +9,9 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 import scoring
+from clinicians.alerts import wording
+from clinicians.audit import display
+from clinicians.records.models import STEROID_NAMES
 
 register = template.Library()
 
@@ -158,6 +161,12 @@ AUDIT_WORDS = {
 
 
 @register.filter
+def alert_text(alert: Any) -> str | None:
+    """An alert's reason in the reader's language; ``None``: show the stored English."""
+    return wording.alert_text(alert)
+
+
+@register.filter
 def disease_code(code: object) -> str:
     """A disease as its short code (CANDLE, SAVI, AGS); the code OTHER in words."""
     return str(_("Other")) if str(code) == "OTHER" else str(code)
@@ -167,4 +176,14 @@ def disease_code(code: object) -> str:
 def audit_word(value: object) -> str:
     """An audit trail's stored word (action, role, record, reason) in the reader's language."""
     text = str(value)
-    return str(AUDIT_WORDS.get(text, text))
+    return str(AUDIT_WORDS.get(text) or RULE_WORDS.get(text) or STEROID_NAMES.get(text, text))
+
+
+@register.filter
+def audit_change(change: Any, model: str) -> dict[str, Any]:
+    """A change's field, old and new values as the audit page shows them."""
+    return {
+        "field": change.field,
+        "old": display.audit_value(change.old, model, change.field, audit_word),
+        "new": display.audit_value(change.new, model, change.field, audit_word),
+    }

@@ -10,6 +10,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple
 
+from django.utils.formats import date_format  # type: ignore[import-untyped]
+
 Number = Fraction | Decimal | int | float
 # Threshold labels sit in the right-hand margin beside their line; two close thresholds are
 # pushed apart by at least this much so that their labels never overlap.
@@ -184,11 +186,12 @@ def _labelled(day: datetime.date, span: int) -> bool:
 
 
 def _date_label(day: datetime.date, span: int) -> str:
+    """In the reader's language: "4 Dec", "Dec", "January 2027"; "12月4日", "12月", "2027年1月"."""
     if span <= 45:
-        return f"{day.day} {day:%b}"
+        return str(date_format(day, "MONTH_DAY_FORMAT"))
     if span <= 800 and day.month != 1:
-        return f"{day:%b}"
-    return f"{day:%b %Y}"
+        return str(date_format(day, "M"))  # the month's short name, which Django translates
+    return str(date_format(day, "YEAR_MONTH_FORMAT"))
 
 
 def spread(ys: Sequence[float], gap: float = LABEL_GAP) -> list[float]:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from clinicians.alerts.models import Alert
 from clinicians.audit.models import RecordAccess
 from clinicians.records.models import Appointment, PGAAssessment, SteroidDose, TreatmentCourse
+from diary.instruments import current_instrument
 from diary.models import EntryVersion
 from tests.clinicians.clinic_data import CANDLE, same_every_day, write_days
 from tests.conftest import MEMBERS, sign_in
@@ -151,7 +152,7 @@ def test_the_patient_page_shows_the_trend_with_its_lines_gaps_and_period_table(c
     # The 7-day DDS today: every item 1 → 1.000, active.
     assert "1.000" in page and "chip-active" in page
     # Text alternative: the hidden table lists every day of the range.
-    assert page.count('<tr><th scope="row">20') >= 28
+    assert page.count('<tr><th scope="row"><time datetime="20') >= 28
 
 
 def test_a_long_range_lists_the_dds_once_a_week_in_the_text_alternative(client, cast):
@@ -167,7 +168,7 @@ def test_a_long_range_lists_the_dds_once_a_week_in_the_text_alternative(client, 
     sign_in(client, cast.clinician)
     page = client.get(f"/clinic/patients/{cast.patient.pk}/?range=all").content.decode()
     assert "7-day DDS once a week" in page
-    listed = re.findall(r'<tr><th scope="row">(\d{4}-\d\d-\d\d)</th><td>', page)
+    listed = re.findall(r'<tr><th scope="row"><time datetime="(\d{4}-\d\d-\d\d)">', page)
     days = [datetime.date.fromisoformat(d) for d in listed]
     assert days[-1] == today and len(days) == 201 // 7 + 1
     assert all((b - a).days == 7 for a, b in itertools.pairwise(days))
@@ -350,12 +351,14 @@ def test_the_entries_list_shows_every_version_with_its_own_scores(client, cast):
     shown = shown[: shown.index("</details>")]
     assert "<b>2 versions</b>" in shown
     first, second = shown.split('<div class="version">')[1:]
-    ones = " · ".join(f"{code} 1" for code in CANDLE)
+    # Each item by its label in the reader's language, in the instrument's order.
+    labels = [item.label_in("en") for item in current_instrument(cast.patient).items]
+    ones = " · ".join(f"{label} 1" for label in labels)
     assert "<b>v1</b>" in first and ones in first
-    assert "<b>v2</b>" in second and "rash 3" in second
+    assert "<b>v2</b>" in second and "Rash 3" in second
     assert "carer phoned: rash was &lt;b&gt;worse&lt;/b&gt;" in second
     # The summary line shows the latest version.
-    assert "rash 3" in shown[: shown.index("</summary>")]
+    assert "Rash 3" in shown[: shown.index("</summary>")]
 
 
 def _score_reads(queries):
