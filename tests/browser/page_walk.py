@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from clinicians.clinical import records as clinical
 from django.contrib.auth.tokens import default_token_generator
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from clinicians.clinical import records as clinical
 from clinicians.models import Alert
 from clinicians.nightly.reminders import unsubscribe_token
 from diary.clinics import ClinicMembership
