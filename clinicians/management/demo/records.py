@@ -19,8 +19,8 @@ from diary.models import Patient
 
 # Weeks after treatment start: the screening visit, then the cohort's baseline (0), primary (20
 # or 32, by disease) and maintenance (52) visits among the reviews.
-VISIT_WEEKS = (-5, 0, 4, 12, 20, 32, 52)
-MEASURED_WEEKS = (-5, 0, 16, 32, 52)
+VISIT_WEEKS = (-4, 0, 4, 12, 20, 32, 52)
+MEASURED_WEEKS = (-4, 0, 16, 32, 52)
 REGIMENS = {
     "en": (
         "Baricitinib 2 mg twice daily with food (trial protocol weight band).",
@@ -121,7 +121,7 @@ def _not_started(
     _growth(spec, patient, clinician, day, 0, now)
     _steroids(spec, patient, clinician, first_day, None, now)
     _visit(spec, patient, clinician, day, spec.severity, now)
-    _past_appointment(spec, patient, clinician, day, _purpose(spec, -5), now)
+    _past_appointment(spec, patient, clinician, day, _purpose(spec, -4), now)
 
 
 def _growth(
@@ -247,7 +247,7 @@ def _index(spec: Any) -> int:
 
 
 def _purpose(spec: Any, weeks: int) -> str:
-    if weeks in (-5, 0):
+    if weeks in (-4, 0):
         return in_clinic_language(spec, "Screening visit" if weeks < 0 else "Treatment start")
     return f"{weeks}週目の診察" if demo_language(spec) == "ja" else f"Week {weeks} review"
 
