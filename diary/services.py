@@ -1,4 +1,5 @@
-"""Writes to the diary. Every accepted value goes through ``submit_entry`` or ``correct_entry``.
+"""Writes to the diary. Every accepted value goes through ``submit_entry`` or ``correct_entry``
+(or ``diary.entry_batches.submit_entries``, which stores many days with these same checks).
 
 Both validate everything before writing anything, write in one transaction (with the stored
 7-day DDS the entry changes, ``diary.daily_scores``), and record who, in which role, from which
@@ -377,7 +378,16 @@ def _replay(patient: Patient, key: UUID, fingerprint: str) -> SubmitResult | Non
     return SubmitResult(version.entry, version, replayed=True)
 
 
-def _write_version(
+def _write_version(**fields: Any) -> EntryVersion:
+    """Store version ``number`` of ``entry`` and its item scores (inside the caller's
+    transaction, so a refused row leaves none of them)."""
+    version = _version_row(**fields)
+    version.save(force_insert=True)
+    ItemScore.objects.bulk_create(_item_rows(version, fields["values"]))
+    return version
+
+
+def _version_row(
     *,
     entry: DiaryEntry,
     number: int,
@@ -392,10 +402,9 @@ def _write_version(
     idempotency_key: UUID | None,
     fingerprint: str,
 ) -> EntryVersion:
-    """Store version ``number`` of ``entry`` and its item scores (inside the caller's
-    transaction, so a refused row leaves none of them)."""
+    """Version ``number`` of ``entry``, not saved yet."""
     offset = captured_at.utcoffset() if captured_at and captured_at.tzinfo else None
-    version = EntryVersion.objects.create(
+    return EntryVersion(
         entry=entry,
         patient_id=entry.patient_id,
         number=number,
@@ -413,8 +422,10 @@ def _write_version(
         idempotency_key=idempotency_key,
         request_fingerprint=fingerprint,
     )
-    ItemScore.objects.bulk_create(
+
+
+def _item_rows(version: EntryVersion, values: Mapping[str, Any]) -> list[ItemScore]:
+    return [
         ItemScore(version=version, item_code=code, score=score)
         for code, score in values["scores"].items()
-    )
-    return version
+    ]

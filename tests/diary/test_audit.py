@@ -75,7 +75,7 @@ def test_a_delete_is_recorded(cast):
 
 def test_a_management_command_change_is_recorded_as_system(db):
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    record = Patient.history.filter(reference="GOS-0001").first()
+    record = Patient.history.filter(reference="GOS-0001").earliest("history_date")
     assert record.history_type == "+"
     assert record.history_role == "system"
     assert record.history_origin == "command:seed_demo"

@@ -4,7 +4,9 @@ and the notes carers write."""
 import datetime
 from dataclasses import dataclass
 
-DEMO_DAYS = 182
+# About 14 months: treatment started 6-8 weeks in for most patients, so each disease group in
+# each clinic has patients with baseline, primary (week 20 or 32) and maintenance (week 52) visits.
+DEMO_DAYS = 420
 
 CLINICS = [
     ("GOS", "Great Ormond Street Hospital – Paediatric Rheumatology", "Europe/London"),
@@ -31,7 +33,10 @@ class DemoPatient:
     carers: tuple[tuple[str, str], ...]  # (carer username, relationship)
     severity: float  # mean item score before treatment
     response: float  # fraction of the burden that treatment removes
-    treatment_day: int  # days after the start of the demo period
+    treatment_day: int | None  # days after the start of the demo period; None: not started
+    joined: int = 0  # the first diary day, in days after the start of the demo period
+    steroids: bool = True  # on prednisolone from the first diary day
+    story: str = ""  # what the last nights' alerts find: see STORIES
 
 
 PATIENTS = [
@@ -44,7 +49,7 @@ PATIENTS = [
         (("carer-patel", "mother"),),
         1.9,
         0.85,
-        70,
+        42,
     ),
     DemoPatient(
         "GOS-0002",
@@ -55,7 +60,8 @@ PATIENTS = [
         (("carer-evans", "father"),),
         2.1,
         0.45,
-        84,
+        49,
+        story="flare",
     ),
     DemoPatient(
         "GOS-0003",
@@ -66,7 +72,7 @@ PATIENTS = [
         (("carer-murphy", "mother"),),
         1.5,
         0.35,
-        60,
+        45,
     ),
     DemoPatient(
         "GOS-0004",
@@ -77,7 +83,7 @@ PATIENTS = [
         (("carer-patel", "mother"),),
         1.4,
         0.7,
-        98,
+        52,
     ),
     DemoPatient(
         "GOS-0005",
@@ -88,7 +94,8 @@ PATIENTS = [
         (("carer-williams", "grandparent"),),
         1.3,
         0.6,
-        77,
+        47,
+        steroids=False,
     ),
     DemoPatient(
         "GOS-0006",
@@ -99,7 +106,8 @@ PATIENTS = [
         (("carer-brown", "guardian"),),
         1.8,
         0.3,
-        91,
+        45,
+        story="gap",
     ),
     DemoPatient(
         "KYO-0001",
@@ -110,7 +118,7 @@ PATIENTS = [
         (("carer-kobayashi-m", "mother"), ("carer-kobayashi-f", "father")),
         2.0,
         0.8,
-        63,
+        43,
     ),
     DemoPatient(
         "KYO-0002",
@@ -121,7 +129,8 @@ PATIENTS = [
         (("carer-nakamura", "mother"),),
         1.7,
         0.4,
-        70,
+        48,
+        story="flare",
     ),
     DemoPatient(
         "KYO-0003",
@@ -132,7 +141,8 @@ PATIENTS = [
         (("carer-yamamoto", "father"),),
         2.3,
         0.5,
-        88,
+        50,
+        story="fever",
     ),
     DemoPatient(
         "KYO-0004",
@@ -143,7 +153,8 @@ PATIENTS = [
         (("carer-ito", "mother"),),
         1.2,
         0.3,
-        105,
+        47,
+        story="gap",
     ),
     DemoPatient(
         "KYO-0005",
@@ -154,7 +165,7 @@ PATIENTS = [
         (("carer-watanabe", "mother"),),
         1.6,
         0.9,
-        56,
+        44,
     ),
     DemoPatient(
         "KYO-0006",
@@ -165,7 +176,103 @@ PATIENTS = [
         (("carer-suzuki", "self"),),
         1.1,
         0.5,
-        80,
+        46,
+        steroids=False,
+    ),
+    # Added so that every disease group has two patients a year on treatment in each clinic,
+    # one recent start per clinic, and one patient per clinic not started yet.
+    DemoPatient(
+        "GOS-0007",
+        "Ruby Clarke",
+        datetime.date(2017, 10, 12),
+        "AGS",
+        "Europe/London",
+        (("carer-clarke", "father"),),
+        1.6,
+        0.55,
+        51,
+    ),
+    DemoPatient(
+        "GOS-0008",
+        "Arthur Singh",
+        datetime.date(2012, 2, 29),
+        "OTHER",
+        "Europe/London",
+        (("carer-singh", "mother"),),
+        1.7,
+        0.65,
+        44,
+    ),
+    DemoPatient(
+        "GOS-0009",
+        "Mia Thompson",
+        datetime.date(2019, 7, 3),
+        "CANDLE",
+        "Europe/London",
+        (("carer-thompson", "mother"),),
+        1.8,
+        0.7,
+        260,
+        joined=225,
+    ),
+    DemoPatient(
+        "GOS-0010",
+        "Harry Wilson",
+        datetime.date(2020, 9, 17),
+        "AGS",
+        "Europe/London",
+        (("carer-wilson", "mother"),),
+        1.5,
+        0.0,
+        None,
+        joined=365,
+    ),
+    DemoPatient(
+        "KYO-0007",
+        "加藤 大和",
+        datetime.date(2013, 4, 21),
+        "SAVI",
+        "Asia/Tokyo",
+        (("carer-kato", "mother"),),
+        1.9,
+        0.6,
+        53,
+    ),
+    DemoPatient(
+        "KYO-0008",
+        "吉田 さくら",
+        datetime.date(2015, 12, 8),
+        "OTHER",
+        "Asia/Tokyo",
+        (("carer-yoshida", "mother"),),
+        1.4,
+        0.45,
+        41,
+        steroids=False,
+    ),
+    DemoPatient(
+        "KYO-0009",
+        "山田 湊",
+        datetime.date(2018, 3, 15),
+        "SAVI",
+        "Asia/Tokyo",
+        (("carer-yamada", "father"),),
+        2.0,
+        0.5,
+        275,
+        joined=240,
+    ),
+    DemoPatient(
+        "KYO-0010",
+        "佐々木 葵",
+        datetime.date(2021, 1, 30),
+        "CANDLE",
+        "Asia/Tokyo",
+        (("carer-sasaki", "mother"),),
+        1.8,
+        0.0,
+        None,
+        joined=372,
     ),
 ]
 CARER_NAMES = {
@@ -181,6 +288,21 @@ CARER_NAMES = {
     "carer-ito": ("直美", "伊藤", "ja"),
     "carer-watanabe": ("洋子", "渡辺", "ja"),
     "carer-suzuki": ("陽菜", "鈴木", "ja"),
+    "carer-clarke": ("James", "Clarke", "en"),
+    "carer-singh": ("Harpreet", "Singh", "en"),
+    "carer-thompson": ("Laura", "Thompson", "en"),
+    "carer-wilson": ("Emma", "Wilson", "en"),
+    "carer-kato": ("美穂", "加藤", "ja"),
+    "carer-yoshida": ("真由美", "吉田", "ja"),
+    "carer-yamada": ("翔太", "山田", "ja"),
+    "carer-sasaki": ("彩", "佐々木", "ja"),
+}
+# What the diary of the last days holds for a few patients, so that the nightly evaluation of
+# the demo's last nights opens alerts (days are counted back from today, in the patient's zone):
+STORIES = {
+    "flare": range(1, 6),  # a flare on these days: a marked rise in the 7-day DDS
+    "fever": range(2, 3),  # 40.4 °C on this day: a severe symptom
+    "gap": range(3, 10),  # no entry on these 7 days: a diary gap for the care team
 }
 # Items that carry most of each disease's burden (others stay lower), for plausible profiles.
 PROMINENT = {

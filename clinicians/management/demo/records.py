@@ -17,7 +17,10 @@ from clinicians.records import services
 from clinicians.records.models import Appointment
 from diary.models import Patient
 
-VISIT_WEEKS = (0, 4, 12, 20)  # after treatment start
+# Weeks after treatment start: the screening visit, then the cohort's baseline (0), primary (20
+# or 32, by disease) and maintenance (52) visits among the reviews.
+VISIT_WEEKS = (-4, 0, 4, 12, 20, 32, 52)
+MEASURED_WEEKS = (-4, 0, 16, 32, 52)
 REGIMENS = {
     "en": (
         "Baricitinib 2 mg twice daily with food (trial protocol weight band).",
@@ -40,8 +43,11 @@ def seed_records(
     clinician = users[next(s[0] for s in STAFF if s[3] == prefix and s[4] == "clinician")]
     today = now.astimezone(zoneinfo.ZoneInfo(spec.time_zone)).date()
     first_day = today - datetime.timedelta(days=DEMO_DAYS - 1)
-    start = first_day + datetime.timedelta(days=spec.treatment_day)
-    if not patient.treatment_courses.exists():
+    if spec.treatment_day is None:
+        if not patient.pga_assessments.exists():
+            _not_started(spec, patient, clinician, first_day, now)
+    elif not patient.treatment_courses.exists():
+        start = first_day + datetime.timedelta(days=spec.treatment_day)
         _history(spec, patient, clinician, first_day, start, now)
     if not Appointment.objects.filter(
         patient=patient, starts_at__gte=now, cancelled=False
@@ -57,7 +63,7 @@ def _history(
     start: datetime.date,
     now: datetime.datetime,
 ) -> None:
-    index = int(spec.reference[-1])
+    index = _index(spec)
     services.add_treatment_course(
         patient=patient,
         user=clinician,
@@ -67,50 +73,19 @@ def _history(
         now=now,
     )
     today = now.date()
-    for weeks in (-10, 0, 8, 16):
+    for weeks in MEASURED_WEEKS:
         day = start + datetime.timedelta(weeks=weeks)
         if first_day <= day <= today:
-            age = (day - spec.born).days / 365.25
-            services.add_measurement(
-                patient=patient,
-                user=clinician,
-                kind="weight",
-                date=day,
-                value=_one_place(8 + 3 * age + weeks / 16),
-                now=now,
-            )
-            services.add_measurement(
-                patient=patient,
-                user=clinician,
-                kind="height",
-                date=day,
-                value=_one_place(77 + 6 * age),
-                now=now,
-            )
+            _growth(spec, patient, clinician, day, weeks, now)
     _steroids(spec, patient, clinician, first_day, start, now)
-    for weeks in (-10, *VISIT_WEEKS):
+    for weeks in VISIT_WEEKS:
         day = start + datetime.timedelta(weeks=weeks)
         if not first_day <= day <= today:
             continue
         treated = min(1.0, max(0.0, weeks / 6))
-        level = spec.severity * (1 - spec.response * treated)
-        services.add_pga(
-            patient=patient,
-            user=clinician,
-            date=day,
-            score=(Decimal(str(level * 2.6)) * 2).quantize(Decimal(1), ROUND_HALF_UP) / 2,
-            now=now,
-        )
-        visit = _at(patient, day, 9 + index % 4)
-        if visit < now:
-            services.add_appointment(
-                patient=patient,
-                user=clinician,
-                starts_at=visit,
-                clinician=clinician,
-                purpose=_purpose(spec, weeks),
-                now=now,
-            )
+        _visit(spec, patient, clinician, day, spec.severity * (1 - spec.response * treated), now)
+        if day < today:
+            _past_appointment(spec, patient, clinician, day, _purpose(spec, weeks), now)
     services.add_study_period(
         patient=patient,
         user=clinician,
@@ -138,16 +113,94 @@ def _history(
     )
 
 
+def _not_started(
+    spec: Any, patient: Patient, clinician: Any, first_day: datetime.date, now: datetime.datetime
+) -> None:
+    """Screened two weeks after the diary began; on prednisolone while baricitinib is arranged."""
+    day = first_day + datetime.timedelta(days=spec.joined + 14)
+    _growth(spec, patient, clinician, day, 0, now)
+    _steroids(spec, patient, clinician, first_day, None, now)
+    _visit(spec, patient, clinician, day, spec.severity, now)
+    _past_appointment(spec, patient, clinician, day, _purpose(spec, -4), now)
+
+
+def _growth(
+    spec: Any,
+    patient: Patient,
+    clinician: Any,
+    day: datetime.date,
+    weeks: int,
+    now: datetime.datetime,
+) -> None:
+    age = (day - spec.born).days / 365.25
+    services.add_measurement(
+        patient=patient,
+        user=clinician,
+        kind="weight",
+        date=day,
+        value=_one_place(8 + 3 * age + weeks / 16),
+        now=now,
+    )
+    services.add_measurement(
+        patient=patient,
+        user=clinician,
+        kind="height",
+        date=day,
+        value=_one_place(77 + 6 * age),
+        now=now,
+    )
+
+
+def _visit(
+    spec: Any,
+    patient: Patient,
+    clinician: Any,
+    day: datetime.date,
+    level: float,
+    now: datetime.datetime,
+) -> None:
+    """The PGA the clinician scored at a visit, in step with the diary's level."""
+    services.add_pga(
+        patient=patient,
+        user=clinician,
+        date=day,
+        score=(Decimal(str(level * 2.6)) * 2).quantize(Decimal(1), ROUND_HALF_UP) / 2,
+        now=now,
+    )
+
+
+def _past_appointment(
+    spec: Any,
+    patient: Patient,
+    clinician: Any,
+    day: datetime.date,
+    purpose: str,
+    now: datetime.datetime,
+) -> None:
+    services.add_appointment(
+        patient=patient,
+        user=clinician,
+        starts_at=_at(patient, day, 9 + _index(spec) % 4),
+        clinician=clinician,
+        purpose=purpose,
+        now=now,
+    )
+
+
 def _steroids(
     spec: Any,
     patient: Patient,
     clinician: Any,
     first_day: datetime.date,
-    start: datetime.date,
+    start: datetime.date | None,
     now: datetime.datetime,
 ) -> None:
-    """Prednisolone at about 0.4 mg/kg/day, tapered by a quarter every 4 weeks on treatment
-    for patients who respond well; the others stay on their dose."""
+    """Prednisolone at about 0.4 mg/kg/day from the first diary day, tapered by a quarter every
+    4 weeks on treatment for patients who respond well (below 0.15 mg/kg/day by week 20: the
+    steroid response); the others stay on their dose. Some patients take none."""
+    if not spec.steroids:
+        return
+    first_day = first_day + datetime.timedelta(days=spec.joined)
     age = (first_day - spec.born).days / 365.25
     dose = Decimal(round((8 + 3 * age) * 0.4 * 2) / 2)
     services.add_steroid_dose(
@@ -158,7 +211,7 @@ def _steroids(
         from_date=first_day,
         now=now,
     )
-    if spec.response < 0.5:
+    if start is None or spec.response < 0.5:
         return
     for step in range(1, 5):
         day = start + datetime.timedelta(weeks=2 + 4 * step)
@@ -176,7 +229,7 @@ def _steroids(
 
 
 def _next_visit(spec: Any, patient: Patient, clinician: Any, now: datetime.datetime) -> None:
-    index = int(spec.reference[-1])
+    index = _index(spec)
     zone = zoneinfo.ZoneInfo(patient.clinic.time_zone)
     day = now.astimezone(zone).date() + datetime.timedelta(days=1 + (index - 1) // 3 * 6)
     services.add_appointment(
@@ -189,8 +242,12 @@ def _next_visit(spec: Any, patient: Patient, clinician: Any, now: datetime.datet
     )
 
 
+def _index(spec: Any) -> int:
+    return int(spec.reference[-2:])
+
+
 def _purpose(spec: Any, weeks: int) -> str:
-    if weeks in (-10, 0):
+    if weeks in (-4, 0):
         return in_clinic_language(spec, "Screening visit" if weeks < 0 else "Treatment start")
     return f"{weeks}週目の診察" if demo_language(spec) == "ja" else f"Week {weeks} review"
 

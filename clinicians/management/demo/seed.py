@@ -27,15 +27,18 @@ from clinicians.management.demo.cast import (
     PATIENTS,
     PROMINENT,
     STAFF,
+    STORIES,
     DemoPatient,
     demo_language,
     in_clinic_language,
 )
+from clinicians.management.demo.nights import evaluate_last_nights
 from clinicians.management.demo.records import seed_records
 from diary.audit import ROLE_SYSTEM, audit_context
 from diary.clinics import Clinic, ClinicMembership
+from diary.entry_batches import Receipt, submit_entries
 from diary.models import CarerLink, Patient, PatientIdentity, Source
-from diary.services import Submission, correct_entry, submit_entry
+from diary.services import Submission, correct_entry
 
 KEY_NAMESPACE = uuid.UUID("6f1d2c1e-4b1a-4a55-9a34-1f0e1c2d3b4a")
 
@@ -62,7 +65,7 @@ def seed(now: datetime.datetime | None = None) -> list[DemoAccount]:
         accounts = _staff(clinics) + _carers()
         users = {a.username: _user(a) for a in accounts}
         for spec in PATIENTS:
-            patient = _patient(spec, clinics[spec.reference[:3]])
+            patient = _patient(spec, clinics[spec.reference[:3]], now)
             for username, relationship in spec.carers:
                 CarerLink.objects.get_or_create(
                     carer=users[username],
@@ -76,6 +79,8 @@ def seed(now: datetime.datetime | None = None) -> list[DemoAccount]:
         for account in [*accounts, site_admin]:
             if account.role != "carer":
                 account.totp_secret = _fresh_authenticator(users[account.username])
+    # After the commit: the nightly job queues its work once what it reads is committed.
+    evaluate_last_nights(now)
     by_clinic = {p: [s.reference for s in PATIENTS if s.reference[:3] == p] for p in clinics}
     for account in accounts:
         if account.clinic:
@@ -146,7 +151,7 @@ def _superuser(account: DemoAccount) -> Any:
     return user
 
 
-def _patient(spec: DemoPatient, clinic: Clinic) -> Patient:
+def _patient(spec: DemoPatient, clinic: Clinic, now: datetime.datetime) -> Patient:
     patient, created = Patient.objects.get_or_create(
         reference=spec.reference,
         defaults={
@@ -160,10 +165,18 @@ def _patient(spec: DemoPatient, clinic: Clinic) -> Patient:
         PatientIdentity.objects.create(
             patient=patient, display_name=spec.name, date_of_birth=spec.born
         )
+        # Registered the day before their first diary day: the nightly job counts missed days
+        # from registration, and a diary gap in the demo's last nights should count.
+        zone = zoneinfo.ZoneInfo(spec.time_zone)
+        first = now.astimezone(zone).date() - datetime.timedelta(days=DEMO_DAYS - 1 - spec.joined)
+        patient.created_at = datetime.datetime.combine(first, datetime.time(12), tzinfo=zone)
+        patient.created_at -= datetime.timedelta(days=1)
+        patient.save(update_fields=["created_at"])
     return patient
 
 
 def _diaries(spec: DemoPatient, patient: Patient, carer: Any, now: datetime.datetime) -> None:
+    """Store the days not stored yet in one batch, then the few corrections carers made."""
     zone = zoneinfo.ZoneInfo(spec.time_zone)
     today = now.astimezone(zone).date()
     first = today - datetime.timedelta(days=DEMO_DAYS - 1)
@@ -171,7 +184,8 @@ def _diaries(spec: DemoPatient, patient: Patient, carer: Any, now: datetime.date
     from diary.instruments import current_instrument
 
     items = current_instrument(patient).item_codes
-    for offset in range(DEMO_DAYS):
+    receipts, corrections = [], []
+    for offset in range(spec.joined, DEMO_DAYS):
         day = first + datetime.timedelta(days=offset)
         if day in stored:
             continue
@@ -179,24 +193,29 @@ def _diaries(spec: DemoPatient, patient: Patient, carer: Any, now: datetime.date
         plan = _day_plan(spec, items, offset, rng, zone, day)
         if plan is None or plan["received_at"] > now:
             continue
-        result = submit_entry(
-            patient=patient,
-            user=carer,
-            submission=plan["submission"],
-            source=plan["source"],
-            idempotency_key=uuid.uuid5(KEY_NAMESPACE, f"{spec.reference}:{day.isoformat()}"),
-            now=plan["received_at"],
-        )
-        correction = plan["correction"]
-        if correction is not None and correction[1] <= now:
-            correct_entry(
-                entry=result.entry,
-                user=carer,
-                submission=correction[0],
-                source=Source.WEB,
-                reason=in_clinic_language(spec, "Scored the wrong item by mistake"),
-                now=correction[1],
+        receipts.append(
+            Receipt(
+                submission=plan["submission"],
+                source=plan["source"],
+                received_at=plan["received_at"],
+                idempotency_key=uuid.uuid5(KEY_NAMESPACE, f"{spec.reference}:{day.isoformat()}"),
             )
+        )
+        # Corrections one by one are slow; the last four months' are enough to show them.
+        correction = plan["correction"]
+        if correction is not None and correction[1] <= now and offset >= DEMO_DAYS - 120:
+            corrections.append(correction)
+    submit_entries(patient=patient, user=carer, receipts=receipts)
+    entries = {e.date: e for e in patient.entries.filter(date__in=[c[0].date for c in corrections])}
+    for submission, corrected_at in corrections:
+        correct_entry(
+            entry=entries[submission.date],
+            user=carer,
+            submission=submission,
+            source=Source.WEB,
+            reason=in_clinic_language(spec, "Scored the wrong item by mistake"),
+            now=corrected_at,
+        )
 
 
 def _day_plan(
@@ -207,16 +226,26 @@ def _day_plan(
     zone: zoneinfo.ZoneInfo,
     day: datetime.date,
 ) -> dict[str, Any] | None:
-    # A holiday gap for one patient, and about one missed evening in twelve for everyone.
-    if spec.reference == "GOS-0003" and 120 <= offset < 125:
+    # A holiday gap for one patient, and the stories of the last days (STORIES).
+    days_ago = DEMO_DAYS - 1 - offset
+    story = STORIES.get(spec.story, range(0))
+    if spec.reference == "GOS-0003" and 320 <= offset < 325:
         return None
-    if rng.random() < 0.08:
+    if spec.story == "gap" and days_ago in story:
         return None
-    treated = offset >= spec.treatment_day
+    start = spec.treatment_day
+    # About one missed evening in twelve, but families keep the week before a cohort visit.
+    before_visit = start is not None and any(
+        0 < start + 7 * week - offset <= 7 for week in (0, 20, 32, 52)
+    )
+    if rng.random() < 0.08 and not before_visit:
+        return None
     # Improvement builds up over about six weeks after treatment start.
-    ramp = min(1.0, (offset - spec.treatment_day) / 42) if treated else 0.0
+    ramp = 0.0 if start is None or offset < start else min(1.0, (offset - start) / 42)
     level = spec.severity * (1 - spec.response * ramp)
     flare = 0.8 if rng.random() < 0.04 else 0.0
+    if spec.story == "flare" and days_ago in story:
+        flare = 1.4
     scores: dict[str, int | None] = {}
     for code in items:
         weight = 1.25 if code in PROMINENT else 0.6
@@ -232,6 +261,8 @@ def _day_plan(
             + Decimal(rng.randint(0, 4)) / 10
         )
         scores["fever"] = None  # the carer typed the temperature; the band gives the score
+    if spec.story == "fever" and days_ago in story and "fever" in scores:
+        temperature, scores["fever"] = Decimal("40.4"), None
     sleep = None
     if "sleep" in scores and scores["sleep"] is not None and rng.random() < 0.5:
         sleep = Decimal(str(max(1.0, 9.0 - 1.8 * scores["sleep"] - rng.random()))).quantize(

@@ -5,6 +5,11 @@ from io import StringIO
 from django.core.management import call_command
 from django.utils import timezone
 
+from clinicians.alerts.models import Alert
+from clinicians.cohort.report import patient_visits_of
+from clinicians.cohort.visits import Options
+from clinicians.management.demo.cast import DEMO_DAYS, PATIENTS
+from clinicians.nightly.models import NightRun
 from diary.access import patients_for
 from diary.clinics import Clinic, ClinicMembership
 from diary.models import DiaryEntry, EntryVersion, Patient, User
@@ -24,7 +29,7 @@ def test_seed_demo_builds_the_demo_world_and_prints_usable_logins(db, client):
         assert roles == ["clinic_admin", "clinician", "clinician"]
     diseases = set(Patient.objects.values_list("disease", flat=True))
     assert diseases == {"CANDLE", "SAVI", "AGS", "OTHER"}
-    assert Patient.objects.count() >= 12
+    assert Patient.objects.count() >= 20
 
     for account in accounts:
         user = User.objects.get(username=account["username"])
@@ -47,14 +52,17 @@ def test_seed_demo_builds_the_demo_world_and_prints_usable_logins(db, client):
         assert name.encode() in page.content  # both children in the switcher
 
 
-def test_the_diaries_are_plausible_six_months(db):
+def test_the_diaries_are_plausible_fourteen_months(db):
     _seed_json()
     today = timezone.now().date()
-    for patient in Patient.objects.all():
-        dates = list(patient.entries.values_list("date", flat=True))
-        assert min(dates) <= today - datetime.timedelta(days=175)
-        assert max(dates) >= today - datetime.timedelta(days=2)
-        assert 140 < len(dates) < 182  # some missed days
+    for spec in PATIENTS:
+        dates = list(
+            Patient.objects.get(reference=spec.reference).entries.values_list("date", flat=True)
+        )
+        span = DEMO_DAYS - spec.joined
+        assert min(dates) <= today - datetime.timedelta(days=span - 7), spec.reference
+        assert max(dates) >= today - datetime.timedelta(days=2), spec.reference
+        assert 0.8 * span < len(dates) < span, spec.reference  # some missed days
     assert DiaryEntry.objects.filter(timeliness="late").exists()
     assert EntryVersion.objects.filter(number=2).exclude(reason="").exists()
     assert EntryVersion.objects.exclude(temperature_c=None).exists()
@@ -80,3 +88,40 @@ def test_seeding_again_is_deterministic_and_adds_nothing(db):
         )
     )
     assert again == scores
+
+
+def test_every_disease_group_in_each_clinic_has_a_year_of_cohort_visits(db):
+    _seed_json()
+    for clinic in Clinic.objects.all():
+        patients = Patient.objects.filter(clinic=clinic).select_related("clinic")
+        visits = patient_visits_of(patients, Options()).visits.values()
+        assert any(v.treatment_start is None for v in visits), clinic.reference_prefix
+        for disease in ("CANDLE", "SAVI", "AGS", "OTHER"):
+            complete = [
+                v
+                for v in visits
+                if v.disease == disease
+                and all(
+                    (row := v.row(period)) is not None
+                    and row.dds is not None
+                    and row.pga is not None
+                    for period in ("baseline", "primary", "maintenance")
+                )
+            ]
+            assert len(complete) >= 2, (clinic.reference_prefix, disease)
+        on_steroids = [v for v in visits if v.on_steroids_at_baseline]
+        assert any(v.row("primary").steroid_response for v in on_steroids)
+        assert any(v.row("primary").steroid_response is False for v in on_steroids)
+        assert any(v.rows and not v.on_steroids_at_baseline for v in visits)
+
+
+def test_the_last_nights_are_evaluated_and_leave_open_alerts(db):
+    _seed_json()
+    assert NightRun.objects.filter(completed_at__isnull=False).count() >= 2 * 4
+    open_rules = set(Alert.objects.filter(status=Alert.Status.OPEN).values_list("rule", flat=True))
+    assert {"marked_rise", "severe_symptom", "diary_gap"} <= open_rules
+    for clinic in Clinic.objects.all():
+        assert Alert.objects.filter(patient__clinic=clinic, status=Alert.Status.OPEN).exists()
+    opened = Alert.objects.count()
+    _seed_json()  # seeding again evaluates nothing twice
+    assert Alert.objects.count() == opened
