@@ -94,7 +94,7 @@ def _medication_statement(
     if end is not None:
         period["end"] = end.isoformat()
     route_code, route_display = SNOMED_ROUTES[dose.route]
-    route = SteroidDose.Route(dose.route).label
+    route = str(SteroidDose.Route(dose.route).label)  # a lazy label is not JSON
     mg = _plain(dose.mg_per_day)
     return {
         "resourceType": "MedicationStatement",
