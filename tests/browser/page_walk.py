@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from clinicians.clinical import records as clinical
 from django.contrib.auth.tokens import default_token_generator
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -24,6 +23,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from clinicians.models import Alert
 from clinicians.nightly.reminders import unsubscribe_token
+from clinicians.records.models import services as clinical
 from diary.clinics import ClinicMembership
 from diary.days import DayRules
 from diary.invitations import create_invitation
