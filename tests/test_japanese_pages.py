@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from clinicians.models import Alert
 from clinicians.nightly.reminders import unsubscribe_token
-from clinicians.records.models import services as records
+from clinicians.records import services as records
 from diary.clinics import Clinic
 from diary.days import DayRules
 from diary.invitations import create_invitation

@@ -23,7 +23,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from clinicians.models import Alert
 from clinicians.nightly.reminders import unsubscribe_token
-from clinicians.records.models import services as clinical
+from clinicians.records import services as clinical
 from diary.clinics import ClinicMembership
 from diary.days import DayRules
 from diary.invitations import create_invitation

@@ -16,7 +16,7 @@ import pytest
 from django.utils import timezone
 
 from clinicians.alerts.models import Alert
-from clinicians.records.models import services as clinical
+from clinicians.records import services as clinical
 from diary.days import DayRules
 from diary.models import User
 from tests.clinicians.clinic_data import CANDLE, write_days

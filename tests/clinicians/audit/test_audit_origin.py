@@ -24,8 +24,8 @@ from rest_framework.test import APIClient
 
 from clinicians.alerts.models import Alert
 from clinicians.nightly.reminders import unsubscribe_token
+from clinicians.records import services as records
 from clinicians.records.models import PGAAssessment
-from clinicians.records.models import services as records
 from diary.clinics import ClinicMembership
 from diary.days import DayRules
 from diary.invitations import create_invitation

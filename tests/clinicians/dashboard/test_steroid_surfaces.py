@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 import pytest
 from django.utils import timezone
 
-from clinicians.records.models import services
+from clinicians.records import services
 from diary.days import DayRules
 from tests.conftest import sign_in
 

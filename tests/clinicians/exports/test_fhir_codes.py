@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from clinicians.records.models import services as records
+from clinicians.records import services as records
 from diary.clinics import ClinicMembership
 from diary.days import DayRules
 from diary.models import Patient, Source

@@ -13,7 +13,8 @@ from clinicians.audit.access_log import record_access
 from clinicians.audit.models import RecordAccess
 from clinicians.dashboard.periods import period_table
 from clinicians.dashboard.scores import patient_days
-from clinicians.records.models import Measurement, PGAAssessment, SteroidDose, services
+from clinicians.records import services
+from clinicians.records.models import Measurement, PGAAssessment, SteroidDose
 from clinicians.records.selectors import clinical_records
 from tests.clinicians.clinic_data import CANDLE, write_days
 
