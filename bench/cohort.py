@@ -41,7 +41,7 @@ def seed(rebuild: bool) -> None:
     django.setup()
     from django.core.management import call_command
 
-    from clinicians.records import TreatmentCourse
+    from clinicians.records.models import TreatmentCourse
     from diary.models import Patient
 
     call_command("migrate", verbosity=0)
@@ -58,7 +58,7 @@ def _records(night: datetime.date) -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from clinicians.records import Measurement, PGAAssessment, SteroidDose, TreatmentCourse
+    from clinicians.records.models import Measurement, PGAAssessment, SteroidDose, TreatmentCourse
     from diary.clinics import ClinicMembership
     from diary.models import Patient
 
