@@ -7,7 +7,7 @@ import statistics
 
 import pytest
 
-from clinicians.records.models import RecordAccess
+from clinicians.audit.models import RecordAccess
 from tests.clinicians.cohort.cohort_data import build_cohort
 
 PERIODS = ["pre_treatment", "baseline", "primary", "maintenance"]

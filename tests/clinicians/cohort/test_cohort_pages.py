@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from clinicians.records.models import RecordAccess
+from clinicians.audit.models import RecordAccess
 from tests.clinicians.cohort.cohort_data import build_cohort
 from tests.conftest import sign_in
 from tests.diary.factories import PatientFactory
