@@ -20,9 +20,10 @@ from django.http import Http404
 from django.utils import timezone
 
 import scoring
-from clinicians.cohort.models import DEFAULT_PRIMARY_WEEKS, MAINTENANCE_WEEK, CohortSettings
+from clinicians.cohort.models import MAINTENANCE_WEEK
 from clinicians.cohort.plan import WEEK, visit_plan, weekly_days
 from clinicians.cohort.reads import CohortDays, cohort_days
+from clinicians.cohort.settings import primary_weeks
 from clinicians.cohort.visits import PERIODS, Options, PatientVisits, VisitRow, patient_visits
 from clinicians.records.selectors import ClinicalRecords, clinical_records
 from clinicians.scope import staff_clinics
@@ -40,12 +41,6 @@ MEASURES = {
     "pga": ("pga", "pga_change"),
     "steroid_mg_per_kg": ("steroid_mg_per_kg", "steroid_change"),
 }
-
-
-def primary_weeks(clinic_id: int) -> dict[str, int]:
-    """The clinic's primary visit week per disease (the trial's weeks without a settings row)."""
-    found = CohortSettings.objects.filter(clinic_id=clinic_id).first()
-    return found.primary_weeks() if found else dict(DEFAULT_PRIMARY_WEEKS)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ import pytest
 import scoring
 from clinicians.clinic_admin import services as clinic_admin
 from clinicians.cohort.plan import visit_plan
-from clinicians.cohort.report import patient_visits_of, primary_weeks
+from clinicians.cohort.report import patient_visits_of
+from clinicians.cohort.settings import primary_weeks
 from clinicians.cohort.visits import Options
 from clinicians.dashboard.scores import patient_days
 from clinicians.records.selectors import clinical_records
@@ -53,9 +54,9 @@ def test_days_below_equal_the_count_from_item_scores(cast, threshold):
     build_cohort(cast)
     today = _second_version_in_maintenance(cast)
     maintenance = (today - DAY * 260, today - DAY * 37)  # since week 20 up to the day before 52
-    versions = DailyScore.objects.filter(
-        patient=cast.patient, date__range=maintenance
-    ).values_list("instrument_version", flat=True)
+    versions = DailyScore.objects.filter(patient=cast.patient, date__range=maintenance).values_list(
+        "instrument_version", flat=True
+    )
     assert len(set(versions)) == 2
     options = Options(threshold=threshold)
     patients = list(Patient.objects.filter(clinic=cast.clinic).select_related("clinic"))
