@@ -109,7 +109,9 @@ def main() -> None:
     seed(args.rebuild)
 
     from django.conf import settings
+    from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -132,9 +134,14 @@ def main() -> None:
         ("cohort API", f"/api/v1/clinics/{clinic}/cohort/"),
         ("clinic dashboard (for comparison)", "/clinic/"),
     ]:
-        client.get(path)  # warm: templates, instruments
+        with CaptureQueriesContext(connection) as queries:
+            client.get(path)  # warm: templates, instruments
         p50, p95, runs = _time(client, path, args.runs)
-        print(f"{name}: p50 {p50:.0f} ms, p95 {p95:.0f} ms over {runs} runs ({PATIENTS} patients)")
+        print(
+            f"{name}: p50 {p50:.0f} ms, p95 {p95:.0f} ms over {runs} runs ({PATIENTS} patients), "
+            f"{len(queries)} queries"
+        )
+    print(f"load average {os.getloadavg()[0]:.1f} (1 min) at the end")
 
 
 if __name__ == "__main__":

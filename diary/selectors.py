@@ -232,7 +232,8 @@ def dds_on_days(
     disease = {p.pk: p.disease for p in patients}
     found: dict[int, dict[datetime.date, DayDDS]] = {pk: {} for pk in days}
     if any(days.values()):
-        rows = list(DailyScore.objects.filter(on_days(days)).values_list(*_SCORE_COLUMNS))
+        read = DailyScore.objects.filter(on_days(days)).values_list(*_SCORE_COLUMNS)
+        rows = [row for row in read.order_by() if row[1] in days[row[0]]]
         instruments = instrument_versions({(disease[row[0]], row[2]) for row in rows})
         for row in rows:
             found[row[0]][row[1]] = _stored_dds(row, instruments[disease[row[0]], row[2]])
@@ -296,8 +297,20 @@ def _stored_dds(row: tuple[Any, ...], instrument: scoring.Instrument) -> DayDDS:
 
 
 def on_days(days: Mapping[int, Collection[datetime.date]]) -> Q:
-    """The rows of each patient's ``days``, as one condition."""
-    return Q(*(Q(patient_id=pk, date__in=list(d)) for pk, d in days.items() if d), _connector=Q.OR)
+    """A condition that holds the rows of each patient's ``days``, and others: the caller
+    keeps the days it wants. One arm per weekday, not per patient (the planner's time grows
+    with the square of the arms), so weekly days (a visit each week) are read nearly exactly."""
+    weekdays: dict[int, tuple[set[int], set[datetime.date]]] = {}
+    for pk, wanted in days.items():
+        for day in wanted:
+            patients, dates = weekdays.setdefault(day.isoweekday(), (set(), set()))
+            patients.add(pk)
+            dates.add(day)
+    arms = (
+        Q(patient_id__in=sorted(pks), date__iso_week_day=weekday, date__range=(min(d), max(d)))
+        for weekday, (pks, d) in weekdays.items()
+    )
+    return Q(*arms, _connector=Q.OR)
 
 
 def _empty_window(current: scoring.Instrument, day: datetime.date) -> DayDDS:

@@ -22,8 +22,8 @@ from clinicians.dashboard.scores import PatientDays, Window
 from diary.instruments import current_instruments
 from diary.models import Patient
 from diary.score_store import (
-    DayCounts,
     DayRange,
+    PatientCounts,
     days_below_counts,
     dds_values_on_days,
     last_sufficient_days,
@@ -70,7 +70,7 @@ def cohort_days(
     for p in patients:
         days = reread.get(p.pk)
         proportions = {
-            r: _proportion(counts.get((p.pk, r)), days, r, threshold)
+            r: _proportion(counts.get(p.pk), v.period, days, r, threshold)
             for v in plans[p.pk]
             if (r := v.days_below) is not None
         }
@@ -100,7 +100,7 @@ def _carried(
             if v.period == period and v.carry_from is not None
             if v.dds_day is not None and dds[pk][v.dds_day].score.value is None
         }
-        for pk, day in last_sufficient_days(ranges).items():
+        for pk, day in (last_sufficient_days(ranges) if ranges else {}).items():
             days[pk][ranges[pk]] = day
     read = dds_on_days(patients, current, {pk: set(found.values()) for pk, found in days.items()})
     return {pk: {r: read[pk][day] for r, day in found.items()} for pk, found in days.items()}
@@ -108,20 +108,23 @@ def _carried(
 
 def _counts(
     patients: Sequence[Patient], plans: Mapping[int, Sequence[Visit]], threshold: Threshold
-) -> dict[tuple[int, DayRange], DayCounts]:
-    """Days with a daily score and days below the threshold per patient and range: one query
-    per period."""
-    diseases = {p.disease for p in patients}
+) -> dict[int, PatientCounts]:
+    """Per patient, the days with a daily score and the days below the threshold in each
+    period's range: one query per disease."""
     found = {}
-    for period in _PERIODS:
-        ranges = {
-            pk: v.days_below
-            for pk, plan in plans.items()
-            for v in plan
-            if v.period == period and v.days_below is not None
-        }
-        for pk, counts in days_below_counts(ranges, diseases, threshold).items():
-            found[pk, ranges[pk]] = counts
+    for disease in sorted({p.disease for p in patients}):
+        ranges: dict[str, dict[int, DayRange]] = {}
+        for p in patients:
+            for v in plans[p.pk]:
+                if p.disease == disease and v.days_below is not None:
+                    ranges.setdefault(v.period, {})[p.pk] = v.days_below
+        span = {}
+        for by_patient in ranges.values():
+            for pk, (first, last) in by_patient.items():
+                old = span.get(pk, (first, last))
+                span[pk] = (min(old[0], first), max(old[1], last))
+        if span:
+            found |= days_below_counts(disease, ranges, span, threshold)
     return found
 
 
@@ -129,16 +132,16 @@ def _reread(
     patients: Sequence[Patient],
     current: Mapping[int, scoring.Instrument],
     plans: Mapping[int, Sequence[Visit]],
-    counts: Mapping[tuple[int, DayRange], DayCounts],
+    counts: Mapping[int, PatientCounts],
 ) -> dict[int, PatientDays]:
     """The item scores of the ranges the stored day scores do not answer, in one query."""
-    ranges: dict[int, list[DayRange]] = {}
+    spans: dict[int, DayRange] = {}
     for pk, plan in plans.items():
-        for v in plan:
-            mixed = v.days_below is not None and _mixed(counts.get((pk, v.days_below)))
-            ranges.setdefault(pk, [])
-            ranges[pk] += [r for r in (v.window, v.days_below if mixed else None) if r]
-    spans = {pk: (min(r[0] for r in rs), max(r[1] for r in rs)) for pk, rs in ranges.items() if rs}
+        ranges = [v.window for v in plan if v.window is not None]
+        if _mixed(counts.get(pk)):
+            ranges += [v.days_below for v in plan if v.days_below is not None]
+        if ranges:
+            spans[pk] = (min(r[0] for r in ranges), max(r[1] for r in ranges))
     stored = versioned_days_in(spans)
     return {
         p.pk: PatientDays(p.disease, current[p.pk], stored.get(p.pk, {}), {})
@@ -147,18 +150,24 @@ def _reread(
     }
 
 
-def _mixed(counts: DayCounts | None) -> bool:
-    return counts is not None and counts.scored > 0 and counts.version is None
+def _mixed(counts: PatientCounts | None) -> bool:
+    """Days of more than one instrument version in the patient's ranges."""
+    return counts is not None and counts.version is None
 
 
 def _proportion(
-    counts: DayCounts | None, days: PatientDays | None, span: DayRange, threshold: Threshold
+    counts: PatientCounts | None,
+    period: str,
+    days: PatientDays | None,
+    span: DayRange,
+    threshold: Threshold,
 ) -> Fraction | None:
     """SPEC §3.2 over ``span``, from the stored counts when one version scored every day."""
-    if counts is None or counts.scored == 0:
-        return None  # no row, or no day with a daily score
+    found = None if counts is None else counts.ranges.get(period)
+    if counts is None or found is None or found.scored == 0:
+        return None  # no day with a daily score
     if counts.version is not None:
-        return Fraction(counts.below, counts.scored)
+        return Fraction(found.below, found.scored)
     assert days is not None  # re-read by _reread
     instrument = days.governing(*span)
     return scoring.proportion_below(
