@@ -276,11 +276,19 @@ def weekly_dds(visits: PatientVisits, days: CohortDays) -> list[Fraction | None]
     return values
 
 
-def weekly_means(series: Iterable[Sequence[Fraction | None]]) -> list[Summary]:
-    """Per week, the summary of the patients' values that week."""
+@dataclass(frozen=True)
+class Mean:
+    """n and mean of exact values (Figure 2 draws no spread, so none is computed)."""
+
+    n: int
+    mean: Fraction | None
+
+
+def weekly_means(series: Iterable[Sequence[Fraction | None]]) -> list[Mean]:
+    """Per week, the mean of the patients' values that week."""
     columns: list[list[Fraction]] = [[] for _ in range(MAINTENANCE_WEEK + 1)]
     for values in series:
         for week, value in enumerate(values):
             if value is not None:
                 columns[week].append(value)
-    return [summarise(column) for column in columns]
+    return [Mean(len(c), sum(c, Fraction(0)) / len(c) if c else None) for c in columns]
