@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 import scoring
 from clinicians.cohort import chart
+from clinicians.cohort.plan import PERIODS
 from clinicians.cohort.report import (
     Cohort,
     CohortRow,
@@ -25,7 +26,6 @@ from clinicians.cohort.report import (
     weekly_dds,
     weekly_means,
 )
-from clinicians.cohort.visits import PERIODS
 from clinicians.exports.csv import safe_cell
 from clinicians.templatetags.clinic_tags import dds, mgkg, percent, signed, signed_percent
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from clinicians.cohort.models import MAINTENANCE_WEEK
 from clinicians.records.selectors import ClinicalRecords
 
+PERIODS = ("pre_treatment", "baseline", "primary", "maintenance")
 ONE_DAY = datetime.timedelta(days=1)
 WEEK = datetime.timedelta(days=7)
 BASELINE_PROPORTION_DAYS = 28

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import scoring
-from clinicians.cohort.plan import Visit
+from clinicians.cohort.plan import PERIODS, Visit
 from clinicians.dashboard.scores import PatientDays, Window
 from diary.instruments import current_instruments
 from diary.models import Patient
@@ -31,7 +31,6 @@ from diary.score_store import (
 from diary.selectors import DayDDS, dds_on_days, versioned_days_in
 
 Threshold = Callable[[scoring.Instrument], Fraction]
-_PERIODS = ("pre_treatment", "baseline", "primary", "maintenance")  # one range each
 
 
 @dataclass(frozen=True)
@@ -92,7 +91,7 @@ def _carried(
     """For each visit without a 7-day DDS, the latest one in its ``carry_from`` range: one
     query per period, and one for the days found."""
     days: dict[int, dict[DayRange, datetime.date]] = {p.pk: {} for p in patients}
-    for period in _PERIODS:
+    for period in PERIODS:
         ranges = {
             pk: v.carry_from
             for pk, plan in plans.items()

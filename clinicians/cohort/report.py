@@ -21,10 +21,10 @@ from django.utils import timezone
 
 import scoring
 from clinicians.cohort.models import MAINTENANCE_WEEK
-from clinicians.cohort.plan import WEEK, visit_plan, weekly_days
+from clinicians.cohort.plan import PERIODS, WEEK, visit_plan, weekly_days
 from clinicians.cohort.reads import CohortDays, cohort_days
 from clinicians.cohort.settings import primary_weeks
-from clinicians.cohort.visits import PERIODS, Options, PatientVisits, VisitRow, patient_visits
+from clinicians.cohort.visits import Options, PatientVisits, VisitRow, patient_visits
 from clinicians.records.selectors import ClinicalRecords, clinical_records
 from clinicians.scope import staff_clinics
 from diary.access import patients_for

@@ -25,7 +25,6 @@ from clinicians.cohort.reads import CohortDays
 from clinicians.records.models import PGAAssessment
 from clinicians.records.selectors import ClinicalRecords
 
-PERIODS = ("pre_treatment", "baseline", "primary", "maintenance")
 THRESHOLDS = ("profile", "uniform")
 PGA_VISIT_DAYS = 14
 """A PGA assessed up to 14 days either side of a visit is that visit's PGA (the nearest)."""
