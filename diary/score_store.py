@@ -3,7 +3,7 @@ need a few days or a few sums of many patients rather than whole series (the coh
 
 Each patient has their own days and ranges. A condition with one arm per patient costs
 PostgreSQL's planner time that grows with the square of the arms (15 s for 500 patients), so
-these reads avoid it: chosen days are read per weekday (:func:`diary.selectors.on_days`), and
+these reads avoid it: chosen days are read per weekday (:func:`on_days`), and
 sums over ranges are correlated subqueries of one query over the patients, each an index range
 scan. Days below a threshold compare the stored fractions exactly, in SQL:
 ``numerator × q < p × denominator`` for a threshold p/q.
@@ -36,9 +36,25 @@ from django.db.models.lookups import LessThan
 import scoring
 from diary.instruments import instrument_versions
 from diary.models import DailyScore, InstrumentDefinition, Patient
-from diary.selectors import on_days
 
 DayRange = tuple[datetime.date, datetime.date]
+
+
+def on_days(days: Mapping[int, Collection[datetime.date]]) -> Q:
+    """A condition that holds the rows of each patient's ``days``, and others: the caller
+    keeps the days it wants. One arm per weekday, not per patient (the planner's time grows
+    with the square of the arms), so weekly days (a visit each week) are read nearly exactly."""
+    weekdays: dict[int, tuple[set[int], set[datetime.date]]] = {}
+    for pk, wanted in days.items():
+        for day in wanted:
+            patients, dates = weekdays.setdefault(day.isoweekday(), (set(), set()))
+            patients.add(pk)
+            dates.add(day)
+    arms = (
+        Q(patient_id__in=sorted(pks), date__iso_week_day=weekday, date__range=(min(d), max(d)))
+        for weekday, (pks, d) in weekdays.items()
+    )
+    return Q(*arms, _connector=Q.OR)
 
 
 def dds_values_on_days(

@@ -24,6 +24,7 @@ import scoring
 from diary.days import DayRules
 from diary.instruments import current_instruments, instrument_version, instrument_versions
 from diary.models import DailyScore, DiaryEntry, EntryVersion, ItemScore, Patient
+from diary.score_store import on_days
 
 Days = dict[datetime.date, dict[str, int | None]]
 
@@ -294,23 +295,6 @@ def _stored_dds(row: tuple[Any, ...], instrument: scoring.Instrument) -> DayDDS:
         day,
     )
     return DayDDS(score, instrument)
-
-
-def on_days(days: Mapping[int, Collection[datetime.date]]) -> Q:
-    """A condition that holds the rows of each patient's ``days``, and others: the caller
-    keeps the days it wants. One arm per weekday, not per patient (the planner's time grows
-    with the square of the arms), so weekly days (a visit each week) are read nearly exactly."""
-    weekdays: dict[int, tuple[set[int], set[datetime.date]]] = {}
-    for pk, wanted in days.items():
-        for day in wanted:
-            patients, dates = weekdays.setdefault(day.isoweekday(), (set(), set()))
-            patients.add(pk)
-            dates.add(day)
-    arms = (
-        Q(patient_id__in=sorted(pks), date__iso_week_day=weekday, date__range=(min(d), max(d)))
-        for weekday, (pks, d) in weekdays.items()
-    )
-    return Q(*arms, _connector=Q.OR)
 
 
 def _empty_window(current: scoring.Instrument, day: datetime.date) -> DayDDS:
