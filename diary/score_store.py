@@ -12,9 +12,11 @@ scan. Days below a threshold compare the stored fractions exactly, in SQL:
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import reduce
 from typing import Any
 
 from django.db.models import (
@@ -54,7 +56,7 @@ def on_days(days: Mapping[int, Collection[datetime.date]]) -> Q:
         Q(patient_id__in=sorted(pks), date__iso_week_day=weekday, date__range=(min(d), max(d)))
         for weekday, (pks, d) in weekdays.items()
     )
-    return Q(*arms, _connector=Q.OR)
+    return reduce(operator.or_, arms, Q(pk__in=[]))
 
 
 def dds_values_on_days(
@@ -119,12 +121,12 @@ def days_below_counts(
     whose score is below ``threshold`` of the version that scored it (strict); and the versions
     over each patient's ``span`` (which holds their ranges). One query, and one for the
     clinic-defined instrument versions."""
-    below = Q(
-        *(
+    below = reduce(
+        operator.or_,
+        (
             Q(instrument_version=version) & _less_than(threshold(instrument))
             for (_, version), instrument in _versions(disease).items()
         ),
-        _connector=Q.OR,
     )
     patients = _with_bounds(Patient.objects.filter(pk__in=list(span)), {"span": span, **ranges})
     columns: dict[str, Any] = {
