@@ -41,7 +41,7 @@ def seed(rebuild: bool) -> None:
     django.setup()
     from django.core.management import call_command
 
-    from clinicians.records import TreatmentCourse
+    from clinicians.records.models import TreatmentCourse
     from diary.models import Patient
 
     call_command("migrate", verbosity=0)
@@ -58,7 +58,7 @@ def _records(night: datetime.date) -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from clinicians.records import Measurement, PGAAssessment, SteroidDose, TreatmentCourse
+    from clinicians.records.models import Measurement, PGAAssessment, SteroidDose, TreatmentCourse
     from diary.clinics import ClinicMembership
     from diary.models import Patient
 
@@ -109,7 +109,9 @@ def main() -> None:
     seed(args.rebuild)
 
     from django.conf import settings
+    from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -134,7 +136,13 @@ def main() -> None:
     ]:
         client.get(path)  # warm: templates, instruments
         p50, p95, runs = _time(client, path, args.runs)
-        print(f"{name}: p50 {p50:.0f} ms, p95 {p95:.0f} ms over {runs} runs ({PATIENTS} patients)")
+        with CaptureQueriesContext(connection) as queries:
+            client.get(path)
+        print(
+            f"{name}: p50 {p50:.0f} ms, p95 {p95:.0f} ms over {runs} runs ({PATIENTS} patients), "
+            f"{len(queries)} queries"
+        )
+    print(f"load average {os.getloadavg()[0]:.1f} (1 min) at the end")
 
 
 if __name__ == "__main__":

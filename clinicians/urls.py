@@ -71,4 +71,5 @@ urlpatterns = [
     path(f"{admin}thresholds/", clinic_admin.thresholds, name="admin_thresholds"),
     path(f"{admin}instrument/", clinic_admin.instrument, name="admin_instrument"),
     path(f"{admin}alert-rules/", clinic_admin.alert_rules_change, name="admin_alert_rules"),
+    path(f"{admin}cohort-weeks/", clinic_admin.cohort_weeks, name="admin_cohort_weeks"),
 ]

@@ -1,4 +1,5 @@
-"""Writes of the one store of derived scores: each patient's 7-day DDS per day (``DailyScore``).
+"""Writes of the one store of derived scores: each patient's 7-day DDS per day (``DailyScore``),
+and each day's own daily score beside it.
 
 The pages, exports and API read the 7-day DDS from this table (``diary.selectors.daily_dds``)
 instead of scoring windows while a clinician waits. Rows are computed by
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
+from fractions import Fraction
 
 from django.db import transaction
 from django.db.models import Max, Min
@@ -121,14 +123,16 @@ def _rows(
     # version: the instrument an empty window would be scored with is never used here.
     stand_in = scoring.instrument_for(disease)
     return [
-        _row(patient_id, dds)
+        _row(patient_id, dds, stored.get(dds.date))
         for dds in versioned_series(disease, stand_in, stored, start, end)
         if scoring.window_version(versions, dds.score.start, dds.score.end) is not None
     ]
 
 
-def _row(patient_id: int, dds: DayDDS) -> DailyScore:
+def _row(patient_id: int, dds: DayDDS, day: StoredDay | None) -> DailyScore:
     score = dds.score
+    # A day with an entry is the newest of its window: its own version scored the window.
+    own = None if day is None else _daily_score(dds.instrument, dds.date, day)
     return DailyScore(
         patient_id=patient_id,
         date=score.end,
@@ -139,7 +143,15 @@ def _row(patient_id: int, dds: DayDDS) -> DailyScore:
         observed=score.observed,
         expected=score.expected,
         missing_items=" ".join(score.missing_items),
+        day_numerator=None if own is None else own.numerator,
+        day_denominator=None if own is None else own.denominator,
     )
+
+
+def _daily_score(
+    instrument: scoring.Instrument, date: datetime.date, day: StoredDay
+) -> Fraction | None:
+    return scoring.daily_score(instrument, scoring.read_under(instrument, {date: day.scores})[date])
 
 
 _SCORE_FIELDS = [
@@ -150,6 +162,8 @@ _SCORE_FIELDS = [
     "observed",
     "expected",
     "missing_items",
+    "day_numerator",
+    "day_denominator",
 ]
 
 

@@ -11,19 +11,22 @@ the 7-day DDS from there through :func:`daily_dds`.
 from __future__ import annotations
 
 import datetime
+import operator
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import reduce
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 import scoring
 from diary.days import DayRules
-from diary.instruments import current_instruments, instrument_version
+from diary.instruments import current_instruments, instrument_version, instrument_versions
 from diary.models import DailyScore, DiaryEntry, EntryVersion, ItemScore, Patient
+from diary.score_store import on_days
 
 Days = dict[datetime.date, dict[str, int | None]]
 
@@ -44,18 +47,20 @@ def _latest_score_rows(
     # One flat join (score, version, entry) with an anti-join for superseded versions, filtered
     # on the entry's patient and date: PostgreSQL reads the window through the entries'
     # (patient, date) index instead of every version of each patient (docs/performance.md).
-    newer = EntryVersion.objects.filter(
-        entry_id=OuterRef("version__entry_id"), number__gt=OuterRef("version__number")
-    )
-    return (
-        ItemScore.objects.filter(
+    return _latest_scores(
+        Q(
             version__entry__patient_id__in=list(patient_ids),
             version__entry__date__gte=start,
             version__entry__date__lte=end,
         )
-        .filter(~Exists(newer))
-        .order_by()
     )
+
+
+def _latest_scores(where: Q) -> QuerySet[ItemScore]:
+    newer = EntryVersion.objects.filter(
+        entry_id=OuterRef("version__entry_id"), number__gt=OuterRef("version__number")
+    )
+    return ItemScore.objects.filter(where).filter(~Exists(newer)).order_by()
 
 
 def diary_days(
@@ -83,7 +88,31 @@ def versioned_days(
     patient_ids: Iterable[int], start: datetime.date, end: datetime.date
 ) -> dict[int, dict[datetime.date, StoredDay]]:
     """Like :func:`diary_days`, with each day's instrument version, in one query."""
-    rows = _latest_score_rows(patient_ids, start, end).values_list(
+    return _versioned(_latest_score_rows(patient_ids, start, end))
+
+
+def versioned_days_in(
+    ranges: Mapping[int, tuple[datetime.date, datetime.date]],
+) -> dict[int, dict[datetime.date, StoredDay]]:
+    """Like :func:`versioned_days`, over each patient's own range ``{patient id: (start, end)}``,
+    in one query per ``RANGES_PER_QUERY`` patients (the planner's time grows with the square of
+    a condition's arms)."""
+    result: dict[int, dict[datetime.date, StoredDay]] = {}
+    items = list(ranges.items())
+    for start in range(0, len(items), RANGES_PER_QUERY):
+        arms = [
+            Q(version__entry__patient_id=pk, version__entry__date__range=r)
+            for pk, r in items[start : start + RANGES_PER_QUERY]
+        ]
+        result |= _versioned(_latest_scores(reduce(operator.or_, arms)))
+    return result
+
+
+RANGES_PER_QUERY = 50
+
+
+def _versioned(scores: QuerySet[ItemScore]) -> dict[int, dict[datetime.date, StoredDay]]:
+    rows = scores.values_list(
         "version__patient_id",
         "version__entry__date",
         "version__instrument_version",
@@ -200,6 +229,28 @@ def daily_dds(
         pk: [found.get(day) or _empty_window(current[pk], day) for day in days]
         for pk, found in stored.items()
     }
+
+
+def dds_on_days(
+    patients: Collection[Patient],
+    current: Mapping[int, scoring.Instrument],
+    days: Mapping[int, Collection[datetime.date]],
+) -> dict[int, dict[datetime.date, DayDDS]]:
+    """Each patient's 7-day DDS on each of their ``days``, in one query; a day without a row
+    is an empty window, insufficient under the patient's ``current`` instrument."""
+    disease = {p.pk: p.disease for p in patients}
+    found: dict[int, dict[datetime.date, DayDDS]] = {pk: {} for pk in days}
+    if any(days.values()):
+        read = DailyScore.objects.filter(on_days(days)).values_list(*_SCORE_COLUMNS)
+        rows = [row for row in read.order_by() if row[1] in days[row[0]]]
+        instruments = instrument_versions({(disease[row[0]], row[2]) for row in rows})
+        for row in rows:
+            found[row[0]][row[1]] = _stored_dds(row, instruments[disease[row[0]], row[2]])
+    for pk, wanted in days.items():
+        for day in wanted:
+            if day not in found[pk]:
+                found[pk][day] = _empty_window(current[pk], day)
+    return found
 
 
 def daily_values(

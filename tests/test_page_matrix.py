@@ -107,6 +107,7 @@ MATRIX = {
     "clinic:admin_thresholds": POST_ONLY,
     "clinic:admin_instrument": ADMIN_A,
     "clinic:admin_alert_rules": POST_ONLY,
+    "clinic:admin_cohort_weeks": POST_ONLY,
     # clinicians/cohort/urls.py
     "cohort:page": CLINIC_A,
     "cohort:csv": CLINIC_A,

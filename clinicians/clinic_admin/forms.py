@@ -85,6 +85,16 @@ class AlertRulesForm(forms.Form):
     reason = forms.CharField(label=_("Why the alert rules change"), max_length=500)
 
 
+class PrimaryWeeksForm(forms.Form):
+    """The cohort report's primary visit week per disease; the bounds are the service's."""
+
+    primary_week_candle = forms.IntegerField(label=_("NNS/CANDLE: primary visit week"))
+    primary_week_savi = forms.IntegerField(label=_("SAVI: primary visit week"))
+    primary_week_ags = forms.IntegerField(label=_("AGS: primary visit week"))
+    primary_week_other = forms.IntegerField(label=_("Other: primary visit week"))
+    reason = forms.CharField(label=_("Why the primary visit weeks change"), max_length=500)
+
+
 def _bounds(text: str) -> list[Decimal] | None:
     if not text.strip():
         return None

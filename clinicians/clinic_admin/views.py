@@ -1,5 +1,5 @@
-"""Clinic admin pages: staff, patients, carer invitations, thresholds, the diary instrument and
-the alert rules.
+"""Clinic admin pages: staff, patients, carer invitations, thresholds, the diary instrument, the
+alert rules and the cohort report's primary visit weeks.
 
 Only clinic admins of the clinic in the URL reach them (404 for everyone else, clinicians of the
 same clinic included). Each form posts to its own URL; an invalid form shows the clinic page
@@ -23,6 +23,7 @@ from clinicians.alerts import rules as alert_rules
 from clinicians.base import ReasonForm, nav, staff_patient, staff_required
 from clinicians.clinic_admin import forms, services
 from clinicians.clinic_admin.selectors import clinic_overview, next_reference
+from clinicians.cohort import settings as cohort_settings
 from clinicians.scope import administered_clinic_for, administered_clinics
 from diary.clinics import Clinic
 from diary.invitations import create_invitation
@@ -60,6 +61,7 @@ def _clinic_page(
         "invite_form": forms.InvitationForm(patients=active),
         "threshold_form": forms.ThresholdForm(initial={"profile": clinic.threshold_profile}),
         "alert_rules_form": forms.AlertRulesForm(initial=alert_rules.chosen_values(clinic)),
+        "cohort_weeks_form": forms.PrimaryWeeksForm(initial=cohort_settings.chosen_weeks(clinic)),
         "role_forms": forms.RoleForm(),
         "reason_form": ReasonForm(),
     }
@@ -72,6 +74,7 @@ def _clinic_page(
             "clinic": clinic,
             "now": timezone.now(),
             "rule_changes": alert_rules.rule_changes(clinic),
+            "week_changes": cohort_settings.week_changes(clinic),
             **page_forms,
             **nav(request, "admin"),
         },
@@ -291,6 +294,22 @@ def alert_rules_change(request: HttpRequest, clinic_id: int) -> HttpResponse:
             clinic=clinic, admin=request.user, now=timezone.now(), **f.cleaned_data
         ),
         _("Alert rules saved; they apply from the next night."),
+    )
+
+
+@require_POST
+@staff_required
+def cohort_weeks(request: HttpRequest, clinic_id: int) -> HttpResponse:
+    clinic = administered_clinic_for(request.user, clinic_id)
+    return _post(
+        request,
+        clinic,
+        forms.PrimaryWeeksForm(request.POST),
+        "cohort_weeks_form",
+        lambda f: cohort_settings.set_primary_weeks(
+            clinic=clinic, admin=request.user, **f.cleaned_data
+        ),
+        _("Primary visit weeks saved; the cohort report uses them from now on."),
     )
 
 

@@ -16,8 +16,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from clinicians.audit.access_log import record_access
+from clinicians.cohort.plan import PERIODS
 from clinicians.cohort.report import clinic_for, cohort, member_clinics, patient_visits_of
-from clinicians.cohort.visits import PERIODS, THRESHOLDS, Options
+from clinicians.cohort.visits import THRESHOLDS, Options
 from diary.access import is_clinic_staff, patient_for
 from diary.api.base import ApiView, QuerySerializer
 from diary.api.problems import READ_PROBLEMS, problems

@@ -16,8 +16,16 @@ from django.utils.translation import gettext_lazy as _
 
 import scoring
 from clinicians.cohort import chart
-from clinicians.cohort.report import Cohort, CohortRow, Group, Summary, weekly_dds, weekly_means
-from clinicians.cohort.visits import PERIODS
+from clinicians.cohort.plan import PERIODS
+from clinicians.cohort.report import (
+    Cohort,
+    CohortRow,
+    Group,
+    Mean,
+    Summary,
+    weekly_dds,
+    weekly_means,
+)
 from clinicians.exports.csv import safe_cell
 from clinicians.templatetags.clinic_tags import dds, mgkg, percent, signed, signed_percent
 
@@ -109,7 +117,7 @@ class GroupView:
     name: Any
     lines: dict[str, Line]
     figure: chart.Figure
-    weekly: list[tuple[int, Summary]]
+    weekly: list[tuple[int, Mean]]
 
     @property
     def weeks(self) -> list[Any]:

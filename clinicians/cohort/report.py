@@ -20,18 +20,12 @@ from django.http import Http404
 from django.utils import timezone
 
 import scoring
-from clinicians.cohort.models import DEFAULT_PRIMARY_WEEKS, MAINTENANCE_WEEK, CohortSettings
-from clinicians.cohort.visits import (
-    PERIODS,
-    WEEK,
-    Options,
-    PatientVisits,
-    VisitRow,
-    patient_visits,
-    reading_range,
-)
-from clinicians.dashboard.scores import PatientDays, patient_days
-from clinicians.records.selectors import clinical_records
+from clinicians.cohort.models import MAINTENANCE_WEEK
+from clinicians.cohort.plan import PERIODS, WEEK, visit_plan, weekly_days
+from clinicians.cohort.reads import CohortDays, cohort_days
+from clinicians.cohort.settings import primary_weeks
+from clinicians.cohort.visits import Options, PatientVisits, VisitRow, patient_visits
+from clinicians.records.selectors import ClinicalRecords, clinical_records
 from clinicians.scope import staff_clinics
 from diary.access import patients_for
 from diary.clinics import Clinic
@@ -49,18 +43,12 @@ MEASURES = {
 }
 
 
-def primary_weeks(clinic_id: int) -> dict[str, int]:
-    """The clinic's primary visit week per disease (the trial's weeks without a settings row)."""
-    found = CohortSettings.objects.filter(clinic_id=clinic_id).first()
-    return found.primary_weeks() if found else dict(DEFAULT_PRIMARY_WEEKS)
-
-
 @dataclass(frozen=True)
 class Visited:
-    """Patients' visits, with the stored days they were read from (for the chart)."""
+    """Patients' visits, with the stored scores they were read from (for the chart)."""
 
     visits: dict[int, PatientVisits]
-    days: dict[int, PatientDays]
+    days: dict[int, CohortDays]
 
 
 def patient_visits_of(
@@ -75,13 +63,13 @@ def patient_visits_of(
     records = clinical_records(p.pk for p in patients)
     weeks = primary_weeks(patients[0].clinic_id)
     today = {p.pk: DayRules.for_patient(p).offered_day(now) for p in patients}
-    ranges = {p.pk: reading_range(records[p.pk], today[p.pk]) for p in patients}
-    started = [p for p in patients if ranges[p.pk] is not None]
-    days: dict[int, PatientDays] = {}
+    plans = {p.pk: visit_plan(records[p.pk], today[p.pk], weeks[p.disease]) for p in patients}
+    started = [p for p in patients if plans[p.pk]]
+    weekly = {p.pk: weekly_days(_start(records[p.pk]), today[p.pk]) for p in started}
+    days: dict[int, CohortDays] = {}
     if started:
-        first = min(r[0] for r in ranges.values() if r is not None)
-        last = max(r[1] for r in ranges.values() if r is not None)
-        days = patient_days(started, first, last)
+        threshold = options.control_threshold
+        days = cohort_days(started, plans, weekly, locf=options.locf, threshold=threshold)
     visits = {
         p.pk: patient_visits(
             p.pk,
@@ -89,6 +77,7 @@ def patient_visits_of(
             p.disease,
             days=days.get(p.pk),
             records=records[p.pk],
+            plan=plans[p.pk],
             today=today[p.pk],
             primary_week=weeks[p.disease],
             options=options,
@@ -96,6 +85,11 @@ def patient_visits_of(
         for p in patients
     }
     return Visited(visits, days)
+
+
+def _start(records: ClinicalRecords) -> datetime.date:
+    assert records.treatment_start is not None  # a plan has visits only after a start
+    return records.treatment_start
 
 
 def member_clinics(user: Any) -> QuerySet[Clinic]:
@@ -259,7 +253,7 @@ def _row(measure: str, period: str, week: int | None, rows: list[VisitRow]) -> C
 
 
 def _thresholds(
-    patients: Sequence[PatientVisits], days: dict[int, PatientDays], options: Options
+    patients: Sequence[PatientVisits], days: dict[int, CohortDays], options: Options
 ) -> list[Fraction]:
     """The control thresholds the group's current instruments use (usually one)."""
     found = {options.control_threshold(days[p.patient_id].current) for p in patients}
@@ -269,7 +263,7 @@ def _thresholds(
 # --- Figure 2: the 7-day DDS by week since treatment start -------------------------------------
 
 
-def weekly_dds(visits: PatientVisits, days: PatientDays) -> list[Fraction | None]:
+def weekly_dds(visits: PatientVisits, days: CohortDays) -> list[Fraction | None]:
     """The patient's 7-day DDS at each week 0-52 since treatment start (the day before each
     week's visit day), observed values only; ``None`` where there is none or not yet."""
     start = visits.treatment_start
@@ -278,16 +272,23 @@ def weekly_dds(visits: PatientVisits, days: PatientDays) -> list[Fraction | None
     values: list[Fraction | None] = []
     for week in range(MAINTENANCE_WEEK + 1):
         day = start + week * WEEK - ONE_DAY
-        found = days.dds.get(day)
-        values.append(None if found is None else found.score.value)
+        values.append(days.weekly.get(day))
     return values
 
 
-def weekly_means(series: Iterable[Sequence[Fraction | None]]) -> list[Summary]:
-    """Per week, the summary of the patients' values that week."""
+@dataclass(frozen=True)
+class Mean:
+    """n and mean of exact values (Figure 2 draws no spread, so none is computed)."""
+
+    n: int
+    mean: Fraction | None
+
+
+def weekly_means(series: Iterable[Sequence[Fraction | None]]) -> list[Mean]:
+    """Per week, the mean of the patients' values that week."""
     columns: list[list[Fraction]] = [[] for _ in range(MAINTENANCE_WEEK + 1)]
     for values in series:
         for week, value in enumerate(values):
             if value is not None:
                 columns[week].append(value)
-    return [summarise(column) for column in columns]
+    return [Mean(len(c), sum(c, Fraction(0)) / len(c) if c else None) for c in columns]

@@ -20,17 +20,12 @@ from fractions import Fraction
 from typing import Any
 
 import scoring
-from clinicians.cohort.models import MAINTENANCE_WEEK
-from clinicians.dashboard.scores import PatientDays
+from clinicians.cohort.plan import ONE_DAY, Visit
+from clinicians.cohort.reads import CohortDays
 from clinicians.records.models import PGAAssessment
 from clinicians.records.selectors import ClinicalRecords
 
-ONE_DAY = datetime.timedelta(days=1)
-WEEK = datetime.timedelta(days=7)
-PERIODS = ("pre_treatment", "baseline", "primary", "maintenance")
 THRESHOLDS = ("profile", "uniform")
-BASELINE_PROPORTION_DAYS = 28
-"""The proportion of days below the threshold at baseline is over the 4 weeks before start."""
 PGA_VISIT_DAYS = 14
 """A PGA assessed up to 14 days either side of a visit is that visit's PGA (the nearest)."""
 
@@ -91,34 +86,20 @@ class PatientVisits:
         return next((r for r in self.rows if r.period == period), None)
 
 
-def reading_range(
-    records: ClinicalRecords, today: datetime.date
-) -> tuple[datetime.date, datetime.date] | None:
-    """The days whose 7-day DDS :func:`patient_visits` reads, or ``None`` before any start."""
-    start = records.treatment_start
-    if start is None:
-        return None
-    first = start - datetime.timedelta(days=BASELINE_PROPORTION_DAYS)
-    pre = records.pre_treatment_period
-    if pre is not None:
-        first = min(first, pre.start)
-    last = min(today, start + MAINTENANCE_WEEK * WEEK - ONE_DAY)
-    return first, max(first, last)
-
-
 def patient_visits(
     patient_id: int,
     reference: str,
     disease: str,
     *,
-    days: PatientDays | None,
+    days: CohortDays | None,
     records: ClinicalRecords,
+    plan: list[Visit],
     today: datetime.date,
     primary_week: int,
     options: Options,
 ) -> PatientVisits:
-    """The patient's pre-treatment, baseline, primary and maintenance rows. ``days`` must cover
-    :func:`reading_range` (``None`` only when treatment has not started)."""
+    """The patient's pre-treatment, baseline, primary and maintenance rows, from their
+    :func:`visit_plan` and the scores it reads (``None`` only when treatment has not started)."""
     start = records.treatment_start
     steroid_base = _baseline_steroid(records)
     on_steroids = steroid_base is not None and steroid_base > 0
@@ -126,15 +107,15 @@ def patient_visits(
     if start is None or days is None:
         return found
     visits = _Visits(days, records, today, start, options)
-    pre = visits.pre_treatment()
-    base = visits.baseline()
+    pre_plan, base_plan, primary_plan, maintenance_plan = plan
+    pre = visits.pre_treatment(pre_plan)
+    base = visits.baseline(base_plan)
     reference_row = base if records.pre_treatment_period is None else pre
-    primary = start + primary_week * WEEK
     rows = [
         pre,
         base,
-        visits.after(reference_row, "primary", primary_week, start),
-        visits.after(reference_row, "maintenance", MAINTENANCE_WEEK, primary),
+        visits.after(reference_row, primary_plan),
+        visits.after(reference_row, maintenance_plan),
     ]
     return replace(found, rows=tuple(rows))
 
@@ -147,7 +128,7 @@ def _baseline_steroid(records: ClinicalRecords) -> Fraction | None:
 class _Visits:
     def __init__(
         self,
-        days: PatientDays,
+        days: CohortDays,
         records: ClinicalRecords,
         today: datetime.date,
         start: datetime.date,
@@ -156,13 +137,12 @@ class _Visits:
         self.days, self.records, self.today = days, records, today
         self.start, self.options = start, options
 
-    def pre_treatment(self) -> VisitRow:
-        period = self.records.pre_treatment_period
-        if period is None or period.start > self.today:
+    def pre_treatment(self, plan: Visit) -> VisitRow:
+        if not plan.reached or plan.window is None:
             return VisitRow("pre_treatment", None, None, reached=False)
-        end = min(period.end, self.today)
-        window = self.days.window(period.start, end)
-        pga = _nearest_pga(self.records, period.start, end, end)
+        first, end = plan.window
+        window = self.days.windows[plan.window]
+        pga = _nearest_pga(self.records, first, end, end)
         return VisitRow(
             "pre_treatment",
             None,
@@ -171,18 +151,18 @@ class _Visits:
             dds=window.score.value,
             dds_day=None if window.score.value is None else end,
             **self._judged(window.score.value, window.instrument),
-            days_below_proportion=self._proportion(period.start, end),
+            days_below_proportion=self._proportion(plan),
             pga=None if pga is None else Fraction(pga.score),
             pga_date=None if pga is None else pga.date,
             steroid_mg_per_kg=self.records.steroid_on(end).mg_per_kg,
         )
 
-    def baseline(self) -> VisitRow:
-        visit = self.start
-        if visit > self.today:
+    def baseline(self, plan: Visit) -> VisitRow:
+        visit = plan.date
+        if not plan.reached or visit is None or plan.dds_day is None:
             return VisitRow("baseline", 0, visit, reached=False)
-        end = visit - ONE_DAY
-        dds = self.days.dds_on(end)
+        end = plan.dds_day
+        dds = self.days.dds[end]
         pga = _nearest_pga(self.records, visit - PGA_VISIT_DAYS * ONE_DAY, visit, visit)
         return VisitRow(
             "baseline",
@@ -192,38 +172,32 @@ class _Visits:
             dds=dds.score.value,
             dds_day=None if dds.score.value is None else end,
             **self._judged(dds.score.value, dds.instrument),
-            days_below_proportion=self._proportion(visit - BASELINE_PROPORTION_DAYS * ONE_DAY, end),
+            days_below_proportion=self._proportion(plan),
             pga=None if pga is None else Fraction(pga.score),
             pga_date=None if pga is None else pga.date,
             steroid_mg_per_kg=self.records.steroid_on(end).mg_per_kg,
         )
 
-    def after(
-        self,
-        reference: VisitRow,
-        period: str,
-        week: int,
-        since: datetime.date,
-    ) -> VisitRow:
-        """A post-baseline visit; its proportion of days covers ``[since, visit - 1]``."""
-        visit = self.start + week * WEEK
-        if visit > self.today:
-            return VisitRow(period, week, visit, reached=False)
-        end = visit - ONE_DAY
+    def after(self, reference: VisitRow, plan: Visit) -> VisitRow:
+        """A post-baseline visit (primary or maintenance)."""
+        visit = plan.date
+        if not plan.reached or visit is None or plan.dds_day is None:
+            return VisitRow(plan.period, plan.week, visit, reached=False)
+        end = plan.dds_day
         carried: list[str] = []
-        dds = self.days.dds_on(end)
-        if dds.score.value is None and self.options.locf:
-            earlier = self.days.last_sufficient(end - ONE_DAY, self.start)
+        dds = self.days.dds[end]
+        if dds.score.value is None and self.options.locf and plan.carry_from is not None:
+            earlier = self.days.last_sufficient(plan.carry_from)
             if earlier is not None:
                 dds = earlier
                 carried.append("dds")
         value = dds.score.value
         pga_value, pga_date = self._pga(visit, carried)
-        proportion = self._proportion(since, end)
+        proportion = self._proportion(plan)
         steroid = self.records.steroid_versus_baseline(end)
         return VisitRow(
-            period,
-            week,
+            plan.period,
+            plan.week,
             visit,
             reached=True,
             dds=value,
@@ -263,18 +237,9 @@ class _Visits:
             "in_remission_range": None if value is None else value < instrument.remission_threshold,
         }
 
-    def _proportion(self, first: datetime.date, last: datetime.date) -> Fraction | None:
-        """SPEC §3.2 over ``[first, last]`` with the instrument that scores that window."""
-        if last < first:
-            return None
-        instrument = self.days.governing(first, last)
-        return scoring.proportion_below(
-            instrument,
-            self.days.projected(instrument, first, last),
-            first,
-            last,
-            self.options.control_threshold(instrument),
-        )
+    def _proportion(self, plan: Visit) -> Fraction | None:
+        """SPEC §3.2 over the visit's range (``reads`` counts it from the stored days)."""
+        return None if plan.days_below is None else self.days.proportions[plan.days_below]
 
 
 def _nearest_pga(

@@ -129,7 +129,8 @@ class ItemScore(models.Model):
 
 
 class DailyScore(models.Model):
-    """A patient's 7-day DDS on ``date``: the one store of a derived score.
+    """A patient's 7-day DDS on ``date``, and that day's own daily score: the one store of
+    derived scores.
 
     Derived from the diary, never edited: ``diary.daily_scores`` writes a patient's rows in the
     transaction that changes an entry, and ``manage.py rebuild_scores`` rewrites them from
@@ -149,10 +150,20 @@ class DailyScore(models.Model):
     observed = models.PositiveIntegerField()
     expected = models.PositiveIntegerField()
     missing_items = models.TextField(blank=True, help_text="Item codes without any score.")
+    # The day's own daily score (SPEC §3.2) under ``instrument_version``, in lowest terms: what
+    # "proportion of days below the threshold" counts. Both empty when the day has no entry or
+    # fewer than half its items scored.
+    day_numerator = models.PositiveIntegerField(null=True, blank=True)
+    day_denominator = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["patient", "date"], name="daily_score_one_per_day"),
+            models.CheckConstraint(
+                condition=Q(day_numerator__isnull=True, day_denominator__isnull=True)
+                | Q(day_numerator__isnull=False, day_denominator__gt=0),
+                name="daily_score_day_fraction",
+            ),
             models.CheckConstraint(
                 condition=Q(numerator__isnull=True, denominator__isnull=True, status="insufficient")
                 | Q(numerator__isnull=False, denominator__gt=0)

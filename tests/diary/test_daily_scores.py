@@ -1,4 +1,5 @@
-"""The stored 7-day DDS (``DailyScore``) always equals a rebuild from the diary.
+"""The stored 7-day DDS and each day's own daily score (``DailyScore``) always equal a rebuild
+from the diary.
 
 The property applies random sequences of what can change a score — carers' submissions,
 clinicians' transcriptions and corrections, new instrument versions, threshold profiles, a
@@ -55,6 +56,8 @@ def stored(patient_id):
             "observed",
             "expected",
             "missing_items",
+            "day_numerator",
+            "day_denominator",
         )
     )
 
@@ -186,6 +189,21 @@ def test_a_submission_and_a_correction_write_the_week_they_change(cast):
         now=NOW,
     )
     assert {(r.observed, r.numerator) for r in rows.all()} == {(5, None)}  # 5 of 35: too few
+    assert [(r.day_numerator, r.day_denominator) for r in rows.all()] == [(0, 1)] + [
+        (None, None)
+    ] * 6
+
+
+def test_each_day_keeps_its_own_daily_score_none_below_half_its_items(cast):
+    """SPEC §3.2: the mean of the day's non-blank items, exact; none with fewer than half."""
+    day = DayRules.for_patient(cast.patient).offered_day(NOW)
+    codes = current_instrument(cast.patient).item_codes  # CANDLE: 5 items
+    for offset, scores in enumerate([[1, 2, None, None, 4], [1, 2, None, None, None]]):
+        _submit(cast, cast.patient, day - datetime.timedelta(days=offset), scores, "paper")
+    assert len(codes) == 5
+    rows = DailyScore.objects.filter(patient=cast.patient)
+    assert rows.get(date=day).day_numerator == 7 and rows.get(date=day).day_denominator == 3
+    assert rows.get(date=day - datetime.timedelta(days=1)).day_numerator is None  # 2 of 5
 
 
 def test_the_pages_read_what_is_stored(cast):

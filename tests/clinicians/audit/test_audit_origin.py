@@ -268,6 +268,20 @@ WRITES = [
             },
         ),
     ),
+    Write(
+        "clinic:admin_cohort_weeks",
+        "clinic_admin",
+        lambda client, cast, _: client.post(
+            f"{_admin(cast)}/cohort-weeks/",
+            {
+                "primary_week_candle": "24",
+                "primary_week_savi": "32",
+                "primary_week_ags": "32",
+                "primary_week_other": "20",
+                "reason": "study protocol",
+            },
+        ),
+    ),
     # diary/urls.py and clinicians/nightly/urls.py: the carer's pages and links
     Write(
         "diary_reminders",
@@ -329,6 +343,11 @@ NO_HISTORY = {
             "api-alert-list",
             "api-schema",
             "api-docs",
+            "cohort:page",
+            "cohort:csv",
+            "api-clinic-list",
+            "api-clinic-cohort",
+            "api-patient-periods",
         ],
         "reads only",
     ),
