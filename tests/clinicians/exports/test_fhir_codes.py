@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from clinicians.records import services as records
+from clinicians.records.models import SteroidDose
 from diary.clinics import ClinicMembership
 from diary.days import DayRules
 from diary.models import Patient, Source
@@ -254,10 +255,17 @@ def test_every_demo_patient_exports_a_bundle_both_validators_accept(client, db):
     call_command("seed_demo", stdout=StringIO())
     patients = Patient.objects.select_related("clinic").order_by("reference")
     assert patients.count() >= 12
+    assert SteroidDose.objects.exists()
     for patient in patients:
         staff = ClinicMembership.objects.filter(clinic=patient.clinic, role="clinician").first()
         bundle = _bundle(client, staff.user, patient)
         kinds = {e["resource"]["resourceType"] for e in bundle["entry"]}
-        assert {"MedicationStatement", "CodeSystem", "Observation"} <= kinds, patient.reference
+        assert {"CodeSystem", "Observation"} <= kinds, patient.reference
+        # The demo has patients who take no corticosteroid: a statement exactly for each dose.
+        doses = SteroidDose.objects.filter(patient=patient).count()
+        statements = [
+            e for e in bundle["entry"] if e["resource"]["resourceType"] == "MedicationStatement"
+        ]
+        assert len(statements) == doses, patient.reference
         assert schema_errors(bundle) == [], patient.reference
         assert fhir_resources_errors(bundle) == [], patient.reference
