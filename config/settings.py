@@ -175,10 +175,9 @@ else:
         "DB_CONNECT_TIMEOUT", 5
     )
     # Server-side parameters and psycopg's automatic prepared statements: a query run five
-    # times on a connection is parsed and planned once (the token and scope queries of every
-    # API request, the pages' reads). Planning was half of a submission's database time
-    # (docs/performance.md). Off behind a transaction-mode PgBouncer without
-    # max_prepared_statements, which cannot keep a statement on one server connection.
+    # times on a connection is planned once (planning a short query costs as much as running
+    # it). Off behind a transaction-mode PgBouncer without max_prepared_statements, which
+    # cannot keep a statement on one server connection.
     if env_bool("DB_PREPARED_STATEMENTS", default=True):
         DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
         DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5

@@ -161,18 +161,31 @@ def _entries(
     in_range = DiaryEntry.objects.filter(patient=patient, date__gte=start, date__lte=end)
     total = in_range.count()
     entries = list(in_range.order_by("-date")[:ENTRIES_SHOWN])
+    if not entries:
+        return [], total
+    # The entries shown are the patient's days from the oldest shown to ``end`` (one entry a
+    # day): their versions and scores are read by that range, through the entries' index.
+    oldest = entries[-1].date
     versions: dict[int, list[EntryVersion]] = {entry.pk: [] for entry in entries}
     by_id: dict[int, EntryVersion] = {}
     for version in (
-        EntryVersion.objects.filter(entry__in=[entry.pk for entry in entries])
+        EntryVersion.objects.filter(
+            entry__patient_id=patient.pk, entry__date__gte=oldest, entry__date__lte=end
+        )
         .select_related("entered_by")
         .order_by("entry_id", "number")
     ):
         version.item_scores = []  # type: ignore[attr-defined]
         versions[version.entry_id].append(version)
         by_id[version.pk] = version
-    scores = ItemScore.objects.filter(version__in=list(by_id)).order_by("pk")
-    for version_id, code, score in scores.values_list("version_id", "item_code", "score"):
+    scores = ItemScore.objects.filter(
+        version__entry__patient_id=patient.pk,
+        version__entry__date__gte=oldest,
+        version__entry__date__lte=end,
+    )
+    for version_id, code, score in scores.order_by("pk").values_list(
+        "version_id", "item_code", "score"
+    ):
         by_id[version_id].item_scores.append((code, score))  # type: ignore[attr-defined]
     rows = []
     for entry in entries:

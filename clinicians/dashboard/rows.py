@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 import scoring
@@ -98,7 +98,8 @@ def dashboard(user: Any, filters: Filters, now: datetime.datetime | None = None)
     clinics = list(staff_clinics(user))
     patients = list(_patients(user, clinics, filters))
     days = {p.pk: DayRules.for_patient(p).offered_day(now) for p in patients}
-    rows = _rows(patients, days, now) if patients else []
+    among = Patient.objects.filter(clinic_id__in=[c.pk for c in clinics])
+    rows = _rows(patients, among, days, now) if patients else []
     if filters.status:
         rows = [r for r in rows if r.status == filters.status]
     rows.sort(key=_sort_key(filters.sort), reverse=filters.descending)
@@ -129,13 +130,17 @@ def _patients(user: Any, clinics: list[Clinic], filters: Filters) -> Any:
 
 
 def _rows(
-    patients: list[Patient], days: dict[int, datetime.date], now: datetime.datetime
+    patients: list[Patient],
+    among: QuerySet[Patient],
+    days: dict[int, datetime.date],
+    now: datetime.datetime,
 ) -> list[Row]:
-    ids = [p.pk for p in patients]
-    scored = row_scores(patients, days)
-    alerts = _alert_counts(ids)
+    """The rows of ``patients``; the reads take the rows of ``among`` (their clinics'
+    patients) by a join, cheaper than sending 500 ids, and use those of ``patients``."""
+    scored = row_scores(patients, among, days)
+    alerts = _alert_counts(among)
     upcoming = dict(
-        Appointment.objects.filter(patient_id__in=ids, cancelled=False, starts_at__gte=now)
+        Appointment.objects.filter(patient__in=among, cancelled=False, starts_at__gte=now)
         .values("patient_id")
         .annotate(first=Min("starts_at"))
         .values_list("patient_id", "first")
@@ -162,14 +167,16 @@ def _rows(
     return rows
 
 
-def row_scores(patients: list[Patient], days: dict[int, datetime.date]) -> dict[int, _Scores]:
+def row_scores(
+    patients: list[Patient], among: QuerySet[Patient], days: dict[int, datetime.date]
+) -> dict[int, _Scores]:
     """Each patient's row scores on ``days[patient.pk]``: the stored 7-day DDS of that day,
     its value on each of the last 28 days, and the days with an entry of the last 14."""
     first, last = min(days.values()), max(days.values())
     ids = [p.pk for p in patients]
-    latest = daily_dds(patients, current_instruments(patients), first, last)
-    values = daily_values(ids, first - SPARK_SPAN, last)
-    entered = _entry_days(ids, first - COMPLETENESS_SPAN, last)
+    latest = daily_dds(patients, current_instruments(patients), first, last, among)
+    values = daily_values(ids, first - SPARK_SPAN, last, among)
+    entered = _entry_days(among, first - COMPLETENESS_SPAN, last)
     result = {}
     for pk in ids:
         offset = (days[pk] - first).days
@@ -204,19 +211,19 @@ def _row_scores(
 
 
 def _entry_days(
-    patient_ids: list[int], start: datetime.date, end: datetime.date
+    among: QuerySet[Patient], start: datetime.date, end: datetime.date
 ) -> dict[int, set[datetime.date]]:
     entered: dict[int, set[datetime.date]] = defaultdict(set)
-    rows = DiaryEntry.objects.filter(patient_id__in=patient_ids, date__gte=start, date__lte=end)
+    rows = DiaryEntry.objects.filter(patient__in=among, date__gte=start, date__lte=end)
     for patient_id, day in rows.values_list("patient_id", "date").order_by():
         entered[patient_id].add(day)
     return entered
 
 
-def _alert_counts(ids: list[int]) -> dict[int, dict[str, int]]:
+def _alert_counts(among: QuerySet[Patient]) -> dict[int, dict[str, int]]:
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     rows = (
-        Alert.objects.filter(patient_id__in=ids)
+        Alert.objects.filter(patient__in=among)
         .exclude(status=Alert.Status.RESOLVED)
         .values("patient_id", "status")
         .annotate(n=Count("pk"))

@@ -78,6 +78,19 @@ def broker_idle(url):
     return broker.llen("celery") == 0 and broker.hlen("unacked") == 0
 
 
+# Celery logs "Task <name>[<id>] received", then one line for how it ended (succeeded, raised,
+# retry, ...).
+_TASK_LINE = re.compile(r"Task [\w.]+\[([\w-]+)\] (\w+)")
+
+
+def worker_settled(worker):
+    """True once every task the worker received has ended, as its log reports."""
+    received, finished = set(), set()
+    for task_id, event in _TASK_LINE.findall(worker.output()):
+        (received if event == "received" else finished).add(task_id)
+    return received <= finished
+
+
 def digest_counts(mailbox):
     return collections.Counter(
         recipient for message in mailbox.inbox.messages for recipient in message.recipients
@@ -95,14 +108,15 @@ class BrokerTap:
 
     def __enter__(self) -> BrokerTap:
         self._thread.start()
-        # MONITOR is live once it reports a command sent after it started.
-        probe = redis.Redis.from_url(self.url)
-        wait_until(
-            lambda: probe.echo("tap-ready") and any("tap-ready" in c for c in self.commands),
-            10,
-            "Redis MONITOR to start",
-        )
+        self.catch_up("Redis MONITOR to start")
         return self
+
+    def catch_up(self, what: str = "Redis MONITOR to catch up") -> None:
+        """Wait until MONITOR has reported every command sent before this call: it reports
+        commands in order, so once it reports a probe sent now, it has reported them all."""
+        probe, marker = redis.Redis.from_url(self.url), f"tap-probe-{uuid.uuid4()}"
+        probe.echo(marker)
+        wait_until(lambda: any(marker in c for c in self.commands), 10, what)
 
     def __exit__(self, *exc: object) -> None:
         self.client.connection_pool.disconnect()
@@ -158,7 +172,8 @@ def test_the_night_run_twice_sends_each_clinician_one_digest_with_only_ids_on_th
             services.manage("run_nightly", "--date", DAY.isoformat())  # the night again
             services.manage("run_nightly")  # and the periodic path, as two beats would
             wait_until(lambda: broker_idle(redis_server.url), 60, "the worker to finish")
-            time.sleep(0.5)
+            wait_until(lambda: worker_settled(worker), 10, "the worker's last task to end")
+            tap.catch_up()
     finally:
         worker.stop()
     staff = [cast.clinician.email, cast.clinic_admin.email, cast.outside_clinician.email]
@@ -214,7 +229,7 @@ def test_a_worker_killed_mid_send_is_replaced_nothing_is_sent_twice_and_a_leaver
     try:
         wait_until(lambda: night_done(DAY), 90, "the night to complete")
         wait_until(lambda: broker_idle(redis_server.url), 60, "the killed task's redelivery")
-        time.sleep(0.5)
+        wait_until(lambda: worker_settled(second), 10, "the worker's last task to end")
     finally:
         second.stop()
     assert "succeeded" in second.output() and "'sending'" in second.output()  # redelivered
