@@ -46,6 +46,7 @@ NOT_PAGES = {
     "clinic:clinic_csv",
     "cohort:csv",
     "clinic:admin_alert_rules",
+    "clinic:admin_cohort_weeks",
     "clinic:audit_csv",
     "clinic:audit_json",
     "clinic:alert_acknowledge",

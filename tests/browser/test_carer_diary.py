@@ -93,7 +93,7 @@ def test_sign_in_record_an_evening_and_see_the_confirmation_and_chart(phone, cas
     day, words = tonight(cast.patient)
     assert page.get_by_role("heading", level=1).inner_text() == f"Diary for {words}"
     assert page.get_by_text(cast.patient.display_name).first.is_visible()
-    assert page.get_by_role("note").get_by_text("not watched in real time").is_visible()
+    assert page.get_by_role("contentinfo").get_by_text("not watched in real time").is_visible()
     fill_evening(page)
     page.get_by_label("Or type the highest temperature today (°C)").fill("38.7")
     # Fever follows the temperature bands, and says so.
@@ -245,7 +245,7 @@ def test_the_diary_in_japanese(japanese_phone, cast):
     page.get_by_role("group", name="皮疹").get_by_role("radio", name="1 少しある").check()
     page.get_by_label("または今日の最高体温を入力(°C)").fill("38.0")
     assert group.get_by_role("radio", name="1 微熱").is_checked()
-    assert "リアルタイム" in page.get_by_role("note").inner_text()
+    assert "リアルタイム" in page.get_by_role("contentinfo").inner_text()
     snap(page, "carer-ja")
     page.get_by_role("button", name="保存").click()
     page.get_by_role("heading", name=f"{words}の記録を保存しました").wait_for()
