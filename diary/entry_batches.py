@@ -1,4 +1,4 @@
-"""Many days of one patient's diary stored at once, with ``diary.services``' own checks and rows.
+"""Many days of one patient's diary stored at once, with the checks and rows of ``diary.services``.
 
 For a history loaded in one go (the demo's year of diaries): each day is checked and stored as
 ``submit_entry`` would have at the moment it was received, and the stored 7-day DDS is rewritten
@@ -18,15 +18,13 @@ from django.db import transaction
 from diary.daily_scores import record_changed_days
 from diary.instruments import current_instrument
 from diary.models import DiaryEntry, EntryVersion, ItemScore, Patient
-from diary.services import (
-    Submission,
-    _check_capture_time,
-    _check_day,
-    _entry_role,
-    _fingerprint,
-    _item_rows,
-    _validated_values,
-    _version_row,
+from diary.services import Submission, item_rows, version_row
+from diary.submission_checks import (
+    check_capture_time,
+    check_day,
+    entry_role,
+    request_fingerprint,
+    validated_values,
 )
 
 
@@ -44,14 +42,14 @@ def submit_entries(*, patient: Patient, user: Any, receipts: Sequence[Receipt]) 
     """Create the entries of ``receipts``, each as ``submit_entry`` would at its
     ``received_at``, in one transaction. All or nothing; no replays (a device's retries use
     ``submit_entry``). Returns the number of entries created."""
-    role = _entry_role(user, patient)
+    role = entry_role(user, patient)
     instrument = current_instrument(patient)
     checked = []
     for receipt in receipts:
         submission = receipt.submission
-        values = _validated_values(instrument, submission)
-        _check_capture_time(submission.captured_at, receipt.received_at)
-        timeliness = _check_day(
+        values = validated_values(instrument, submission)
+        check_capture_time(submission.captured_at, receipt.received_at)
+        timeliness = check_day(
             patient, submission.date, role, receipt.source, "", receipt.received_at
         )
         checked.append((receipt, values, timeliness))
@@ -68,7 +66,7 @@ def submit_entries(*, patient: Patient, user: Any, receipts: Sequence[Receipt]) 
             for receipt, _values, timeliness in checked
         )
         versions = EntryVersion.objects.bulk_create(
-            _version_row(
+            version_row(
                 entry=entry,
                 number=1,
                 values=values,
@@ -80,14 +78,14 @@ def submit_entries(*, patient: Patient, user: Any, receipts: Sequence[Receipt]) 
                 received_at=receipt.received_at,
                 reason="",
                 idempotency_key=receipt.idempotency_key,
-                fingerprint=_fingerprint(entry.date, values, receipt.submission.captured_at),
+                fingerprint=request_fingerprint(entry.date, values, receipt.submission.captured_at),
             )
             for entry, (receipt, values, _timeliness) in zip(entries, checked, strict=True)
         )
         ItemScore.objects.bulk_create(
             item
             for version, (_receipt, values, _timeliness) in zip(versions, checked, strict=True)
-            for item in _item_rows(version, values)
+            for item in item_rows(version, values)
         )
         record_changed_days(patient, [entry.date for entry in entries])
     return len(entries)

@@ -12,11 +12,8 @@ submissions for the same day leave exactly one entry (the database decides, not 
 from __future__ import annotations
 
 import datetime
-import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 from uuid import UUID
 
@@ -26,26 +23,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import scoring
-from diary.access import role_for
-from diary.audit import ROLE_CARER, ROLE_CLINIC_ADMIN, ROLE_CLINICIAN
 from diary.daily_scores import record_changed_days
 from diary.days import DayRules
 from diary.instruments import current_instrument
 from diary.models import (
-    NOTES_MAX_LENGTH,
     DiaryEntry,
     EntryVersion,
     ItemScore,
     Patient,
     Role,
-    Source,
-    Timeliness,
+)
+from diary.submission_checks import (
+    check_capture_time,
+    check_day,
+    check_source,
+    entry_role,
+    request_fingerprint,
+    validated_values,
 )
 
 SAME_DAY_EDIT_REASON = "same-day edit"
-# How far a device's clock may run ahead of the server's before a capture time "after" its
-# receipt is refused rather than believed (docs/api.md).
-CAPTURE_CLOCK_SKEW = datetime.timedelta(minutes=5)
 
 
 class EntryExists(Exception):
@@ -91,13 +88,13 @@ def submit_entry(
 ) -> SubmitResult:
     """Create the diary entry for ``submission.date`` with its first version."""
     now = now or timezone.now()
-    role = _entry_role(user, patient)
+    role = entry_role(user, patient)
     instrument = current_instrument(patient)
-    values = _validated_values(instrument, submission)
-    _check_capture_time(submission.captured_at, now)
-    fingerprint = _fingerprint(submission.date, values, submission.captured_at)
+    values = validated_values(instrument, submission)
+    check_capture_time(submission.captured_at, now)
+    fingerprint = request_fingerprint(submission.date, values, submission.captured_at)
     try:
-        timeliness = _check_day(patient, submission.date, role, source, reason, now)
+        timeliness = check_day(patient, submission.date, role, source, reason, now)
     except ValidationError:
         # A retry of an entry accepted earlier answers with it, even once its day is locked.
         replay = _replay(patient, idempotency_key, fingerprint) if idempotency_key else None
@@ -158,10 +155,10 @@ def correct_entry(
     """
     now = now or timezone.now()
     patient = entry.patient
-    role = _entry_role(user, patient)
+    role = entry_role(user, patient)
     rules = DayRules.for_patient(patient)
     reason = reason.strip()
-    _check_source(role, source, reason)
+    check_source(role, source, reason)
     if role == Role.CARER and rules.is_locked(entry.date, now):
         raise ValidationError({"date": _("This day is locked; ask the care team to correct it.")})
     if not reason:
@@ -169,11 +166,13 @@ def correct_entry(
             raise ValidationError({"reason": "A reason is required to correct a past day."})
         reason = SAME_DAY_EDIT_REASON
     instrument = current_instrument(patient)
-    values = _validated_values(instrument, submission)
-    _check_capture_time(submission.captured_at, now)
+    values = validated_values(instrument, submission)
+    check_capture_time(submission.captured_at, now)
     fingerprint = ""
     if idempotency_key is not None:
-        fingerprint = _fingerprint(entry.date, {**values, "reason": reason}, submission.captured_at)
+        fingerprint = request_fingerprint(
+            entry.date, {**values, "reason": reason}, submission.captured_at
+        )
         replay = _correction_replay(entry, idempotency_key, fingerprint)
         if replay is not None:
             return replay
@@ -217,154 +216,6 @@ def _correction_replay(entry: DiaryEntry, key: UUID, fingerprint: str) -> Submit
     return replay
 
 
-def _entry_role(user: Any, patient: Patient) -> str:
-    role = role_for(user, patient)
-    return Role.CLINICIAN if role in (ROLE_CLINICIAN, ROLE_CLINIC_ADMIN) else ROLE_CARER
-
-
-def _check_day(
-    patient: Patient,
-    day: datetime.date,
-    role: str,
-    source: str,
-    reason: str,
-    now: datetime.datetime,
-) -> str:
-    rules = DayRules.for_patient(patient)
-    if rules.is_future(day, now):
-        raise ValidationError({"date": _("This day has not started yet.")})
-    if day < patient.date_of_birth:
-        raise ValidationError({"date": _("This day is before the patient's date of birth.")})
-    _check_source(role, source, reason)
-    if source == Source.PAPER:
-        return Timeliness.TRANSCRIBED
-    if rules.is_locked(day, now):
-        raise ValidationError(
-            {"date": _("This day is locked; the care team can transcribe a paper diary for it.")}
-        )
-    return Timeliness.ON_TIME if rules.is_on_time(day, now) else Timeliness.LATE
-
-
-def _check_source(role: str, source: str, reason: str) -> None:
-    """Carers write from the web, the offline queue or the API; only clinic staff transcribe."""
-    if source not in Source.values:
-        raise ValidationError(
-            {
-                "source": _("Source must be one of %(sources)s.")
-                % {"sources": ", ".join(Source.values)}
-            }
-        )
-    if source == Source.PAPER:
-        if role != Role.CLINICIAN:
-            raise ValidationError({"source": _("Only clinic staff may transcribe paper diaries.")})
-        if not reason.strip():
-            raise ValidationError(
-                {"reason": _("A reason is required to transcribe a paper diary.")}
-            )
-
-
-def _check_capture_time(
-    captured_at: datetime.datetime | None, received_at: datetime.datetime
-) -> None:
-    """A capture time later than the receipt, beyond the device clock's allowed lead, is false."""
-    if captured_at is not None and captured_at - received_at > CAPTURE_CLOCK_SKEW:
-        minutes = int(CAPTURE_CLOCK_SKEW.total_seconds() // 60)
-        raise ValidationError(
-            {
-                "captured_at": _(
-                    "This is more than %(minutes)s minutes after the server received it; check "
-                    "the device's clock."
-                )
-                % {"minutes": minutes}
-            }
-        )
-
-
-def _validated_values(instrument: scoring.Instrument, submission: Submission) -> dict[str, Any]:
-    """Check every field against the instrument; derive fever and sleep scores from raw values."""
-    errors: dict[str, str] = {}
-    if not isinstance(submission.scores, Mapping):
-        raise ValidationError(
-            {"scores": _("Scores must be an object of item code to 0–4 or null.")}
-        )
-    scores: dict[str, int | None] = dict.fromkeys(instrument.item_codes)
-    for code, value in submission.scores.items():
-        if code not in scores:
-            errors[f"scores.{code}"] = _("Unknown item %(code)r for this diary.") % {"code": code}
-        elif value is not None and (type(value) is not int or not 0 <= value <= 4):
-            errors[f"scores.{code}"] = _("A score is a whole number from 0 to 4, or null.")
-        else:
-            scores[code] = value
-    temperature = _decimal(submission.temperature_c, "temperature_c", errors, places=1)
-    sleep = _decimal(submission.sleep_hours, "sleep_hours", errors, places=2)
-    if temperature is not None and not errors:
-        try:
-            fever = instrument.fever_score(temperature)
-        except ValueError as error:
-            errors["temperature_c"] = str(error)
-        else:
-            if "fever" in scores and scores["fever"] is None:
-                scores["fever"] = fever
-    if sleep is not None and not errors:
-        if instrument.sleep_bands is None:
-            errors["sleep_hours"] = _("Sleep hours are not part of this diary.")
-        else:
-            try:
-                derived = instrument.sleep_score(sleep)
-            except ValueError as error:
-                errors["sleep_hours"] = str(error)
-            else:
-                if scores.get("sleep") is None:
-                    scores["sleep"] = derived
-    notes = submission.notes or ""
-    if not isinstance(notes, str):
-        errors["notes"] = _("Notes must be text.")
-    elif len(notes) > NOTES_MAX_LENGTH:
-        errors["notes"] = _("Notes are limited to %(n)s characters.") % {"n": NOTES_MAX_LENGTH}
-    elif "\x00" in notes:
-        errors["notes"] = _("Notes must not contain NUL characters.")
-    if errors:
-        raise ValidationError(errors)
-    return {"scores": scores, "temperature_c": temperature, "sleep_hours": sleep, "notes": notes}
-
-
-def _decimal(value: Any, field: str, errors: dict[str, str], *, places: int) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        errors[field] = _("Must be a number.")
-        return None
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        errors[field] = _("Must be a number.")
-        return None
-    if not number.is_finite():
-        errors[field] = _("Must be a finite number.")
-        return None
-    if -number.as_tuple().exponent > places:  # type: ignore[operator]
-        errors[field] = _("Give at most %(places)s decimal place(s).") % {"places": places}
-        return None
-    return number
-
-
-def _fingerprint(
-    day: datetime.date, values: Mapping[str, Any], captured_at: datetime.datetime | None
-) -> str:
-    canonical = {
-        "date": day.isoformat(),
-        "scores": values["scores"],
-        "temperature_c": None if values["temperature_c"] is None else str(values["temperature_c"]),
-        "sleep_hours": None if values["sleep_hours"] is None else str(values["sleep_hours"]),
-        "notes": values["notes"],
-        "captured_at": captured_at.isoformat() if captured_at else None,
-    }
-    if "reason" in values:  # corrections: the reason is part of what is being recorded
-        canonical["reason"] = values["reason"]
-    encoded = json.dumps(canonical, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(encoded.encode()).hexdigest()
-
-
 def _replay(patient: Patient, key: UUID, fingerprint: str) -> SubmitResult | None:
     version = (
         EntryVersion.objects.select_related("entry")
@@ -381,13 +232,13 @@ def _replay(patient: Patient, key: UUID, fingerprint: str) -> SubmitResult | Non
 def _write_version(**fields: Any) -> EntryVersion:
     """Store version ``number`` of ``entry`` and its item scores (inside the caller's
     transaction, so a refused row leaves none of them)."""
-    version = _version_row(**fields)
+    version = version_row(**fields)
     version.save(force_insert=True)
-    ItemScore.objects.bulk_create(_item_rows(version, fields["values"]))
+    ItemScore.objects.bulk_create(item_rows(version, fields["values"]))
     return version
 
 
-def _version_row(
+def version_row(
     *,
     entry: DiaryEntry,
     number: int,
@@ -424,7 +275,7 @@ def _version_row(
     )
 
 
-def _item_rows(version: EntryVersion, values: Mapping[str, Any]) -> list[ItemScore]:
+def item_rows(version: EntryVersion, values: Mapping[str, Any]) -> list[ItemScore]:
     return [
         ItemScore(version=version, item_code=code, score=score)
         for code, score in values["scores"].items()

@@ -1,19 +1,16 @@
-"""What a clinic admin changes for their own clinic: staff, patients, thresholds, the diary and
-the alert rules.
+"""What a clinic admin changes for their own clinic: staff, patients and the alert rules
+(thresholds and the diary itself: ``clinicians.clinic_admin.instruments``).
 
 Every function checks that ``admin`` administers the clinic (``PermissionDenied`` otherwise),
 writes in one transaction and is attributed in the audit trail to the admin, acting as
-``clinic_admin``. A change to a diary instrument is always a new instrument version: entries
-keep the version they were captured with (SPEC §1); a change to the alert rules is a new version
-of them, applying from the next night (SPEC §3.6).
+``clinic_admin``. A change to the alert rules is a new version of them, applying from the next
+night (SPEC §3.6).
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
@@ -28,19 +25,12 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-import scoring
 from clinicians.alerts.rules import RULE_FIELDS, ClinicAlertRules, next_night
 from diary import daily_scores
 from diary.audit import ROLE_CLINIC_ADMIN, audit_context
-from diary.clinics import Clinic, ClinicMembership, ThresholdProfile
+from diary.clinics import Clinic, ClinicMembership
 from diary.identity import identity_to_save
-from diary.instruments import instrument_version
-from diary.models import IDENTITY_FIELDS, Disease, InstrumentDefinition, Patient
-
-GENERIC_ANCHORS = {
-    "en": ("none", "mild", "moderate", "severe", "very severe"),
-    "ja": ("なし", "軽い", "中くらい", "強い", "とても強い"),
-}
+from diary.models import IDENTITY_FIELDS, Patient
 
 
 def check_admin(admin: Any, clinic: Clinic) -> None:
@@ -51,7 +41,7 @@ def check_admin(admin: Any, clinic: Clinic) -> None:
         raise PermissionDenied("Only the clinic's admins change its settings.")
 
 
-def _audit(admin: Any, reason: str) -> Any:
+def audit_as_admin(admin: Any, reason: str) -> Any:
     return audit_context(user=admin, role=ROLE_CLINIC_ADMIN, reason=reason)
 
 
@@ -66,7 +56,7 @@ def add_member(*, clinic: Clinic, admin: Any, identifier: str, role: str) -> Cli
         raise ValidationError({"identifier": _("This person is already on the clinic's staff.")})
     membership = ClinicMembership(user=user, clinic=clinic, role=role)
     membership.full_clean()
-    with _audit(admin, "staff member added"), transaction.atomic():
+    with audit_as_admin(admin, "staff member added"), transaction.atomic():
         membership.save()
     return membership
 
@@ -91,7 +81,7 @@ def create_staff_account(
     user.full_clean(exclude=["password"])
     membership = ClinicMembership(clinic=clinic, role=role)
     try:
-        with _audit(admin, "staff account created"), transaction.atomic():
+        with audit_as_admin(admin, "staff account created"), transaction.atomic():
             user.save()
             membership.user = user
             membership.save()
@@ -126,7 +116,7 @@ def change_member_role(*, membership: ClinicMembership, admin: Any, role: str) -
     check_admin(admin, membership.clinic)
     if role not in ClinicMembership.Role.values:
         raise ValidationError({"role": _("Unknown role.")})
-    with _audit(admin, "staff role changed"), transaction.atomic():
+    with audit_as_admin(admin, "staff role changed"), transaction.atomic():
         locked = ClinicMembership.objects.select_for_update().get(pk=membership.pk)
         if locked.role == ClinicMembership.Role.CLINIC_ADMIN and role != locked.role:
             _keep_an_admin(locked)
@@ -137,7 +127,7 @@ def change_member_role(*, membership: ClinicMembership, admin: Any, role: str) -
 def remove_member(*, membership: ClinicMembership, admin: Any) -> None:
     """Take a staff member off the clinic; the last admin cannot be removed."""
     check_admin(admin, membership.clinic)
-    with _audit(admin, "staff member removed"), transaction.atomic():
+    with audit_as_admin(admin, "staff member removed"), transaction.atomic():
         locked = ClinicMembership.objects.select_for_update().get(pk=membership.pk)
         if locked.role == ClinicMembership.Role.CLINIC_ADMIN:
             _keep_an_admin(locked)
@@ -192,7 +182,7 @@ def create_patient(
     )
     _check_reference(clinic, patient.reference)
     patient.full_clean()
-    with _audit(admin, "patient registered"), transaction.atomic():
+    with audit_as_admin(admin, "patient registered"), transaction.atomic():
         patient.save()
         if identity is not None:
             identity.save()
@@ -216,7 +206,7 @@ def update_patient(*, patient: Patient, admin: Any, reason: str, **changes: Any)
     patient.reference = patient.reference.upper()
     _check_reference(patient.clinic, patient.reference)
     patient.full_clean()
-    with _audit(admin, reason.strip() or "patient details changed"), transaction.atomic():
+    with audit_as_admin(admin, reason.strip() or "patient details changed"), transaction.atomic():
         patient.save()
         if identity is not None:
             identity.save()
@@ -230,7 +220,7 @@ def set_patient_active(*, patient: Patient, admin: Any, active: bool, reason: st
     check_admin(admin, patient.clinic)
     if not reason.strip():
         raise ValidationError({"reason": _("Please give a reason.")})
-    with _audit(admin, reason.strip()), transaction.atomic():
+    with audit_as_admin(admin, reason.strip()), transaction.atomic():
         patient.is_active = active
         patient.save(update_fields=["is_active"])
     return patient
@@ -244,119 +234,6 @@ def _check_reference(clinic: Clinic, reference: str) -> None:
                 % {"prefix": clinic.reference_prefix}
             }
         )
-
-
-# --- thresholds and instruments ---------------------------------------------------------------
-
-
-def clinic_instrument(clinic: Clinic, disease: str) -> scoring.Instrument:
-    """The instrument a new entry of ``disease`` at ``clinic`` is captured with."""
-    version = (
-        InstrumentDefinition.objects.filter(clinic=clinic, disease=disease)
-        .order_by("-version")
-        .values_list("version", flat=True)
-        .first()
-    )
-    if version is None:
-        return scoring.instrument_for(disease)
-    return instrument_version(disease, version)
-
-
-def set_threshold_profile(*, clinic: Clinic, admin: Any, profile: str) -> list[int]:
-    """Adopt a threshold profile: a new instrument version for each disease whose control
-    threshold changes. Returns the new version numbers."""
-    check_admin(admin, clinic)
-    if profile not in ThresholdProfile.values:
-        raise ValidationError({"profile": _("Unknown threshold profile.")})
-    created = []
-    with _audit(admin, f"threshold profile {profile}"), transaction.atomic():
-        Clinic.objects.select_for_update().filter(pk=clinic.pk).update(threshold_profile=profile)
-        clinic.threshold_profile = profile
-        for disease in Disease.values:
-            base = clinic_instrument(clinic, disease)
-            if base.control_threshold == scoring.THRESHOLD_PROFILES[profile][disease]:
-                continue
-            version = _next_version(disease)
-            derived = scoring.derive_instrument(base, version=version, threshold_profile=profile)
-            _store(clinic, derived)
-            created.append(version)
-    return created
-
-
-def create_instrument_version(
-    *,
-    clinic: Clinic,
-    admin: Any,
-    disease: str,
-    reason: str,
-    control_threshold: Fraction | None = None,
-    fever_bounds: Sequence[Decimal] | None = None,
-    sleep_bounds: Sequence[Decimal] | None = None,
-    extra_item: scoring.Item | None = None,
-) -> scoring.Instrument:
-    """Store a clinic override of ``disease``'s diary as the next instrument version."""
-    check_admin(admin, clinic)
-    if not reason.strip():
-        raise ValidationError({"reason": _("Please say why the diary changes.")})
-    base = clinic_instrument(clinic, disease)
-    if control_threshold == base.control_threshold:
-        control_threshold = None
-    with _audit(admin, reason.strip()), transaction.atomic():
-        try:
-            fever = None if fever_bounds is None else scoring.FeverBands(tuple(fever_bounds))
-            sleep = None if sleep_bounds is None else scoring.SleepBands(tuple(sleep_bounds))
-            instrument = scoring.derive_instrument(
-                base,
-                version=_next_version(disease),
-                control_threshold=control_threshold,
-                fever_bands=fever,
-                sleep_bands=sleep,
-                extra_items=() if extra_item is None else (extra_item,),
-            )
-        except ValueError as error:
-            raise ValidationError(str(error)) from None
-        _store(clinic, instrument)
-    return instrument
-
-
-def generic_item(code: str, label_en: str, label_ja: str = "") -> scoring.Item:
-    """An extra diary item with the generic 0-4 anchors (none … very severe)."""
-    labels = {"en": label_en.strip()}
-    anchors = {"en": GENERIC_ANCHORS["en"]}
-    if label_ja.strip():
-        labels["ja"] = label_ja.strip()
-        anchors["ja"] = GENERIC_ANCHORS["ja"]
-    try:
-        return scoring.Item(code=code.strip(), labels=labels, anchors=anchors)
-    except ValueError as error:
-        raise ValidationError({"code": str(error)}) from None
-
-
-def _next_version(disease: str) -> int:
-    # Versions are numbered per disease across all clinics; the unique constraint on
-    # (disease, version) turns a concurrent duplicate into an error rather than a shared number.
-    builtin = max(i.version for i in scoring.BUILTIN_INSTRUMENTS[disease])
-    stored = (
-        InstrumentDefinition.objects.select_for_update()
-        .filter(disease=disease)
-        .order_by("-version")
-        .values_list("version", flat=True)
-        .first()
-    )
-    return max(builtin, stored or 0) + 1
-
-
-def _store(clinic: Clinic, instrument: scoring.Instrument) -> InstrumentDefinition:
-    try:
-        with transaction.atomic():
-            return InstrumentDefinition.objects.create(
-                disease=instrument.disease,
-                version=instrument.version,
-                clinic=clinic,
-                definition=instrument.to_dict(),
-            )
-    except IntegrityError:
-        raise ValidationError(_("Another diary change was saved at the same time.")) from None
 
 
 # --- alert rules ------------------------------------------------------------------------------
@@ -393,7 +270,7 @@ def set_alert_rules(
     # The bounds are checked by clean() with a message per field; the database's own check
     # constraint stays a backstop rather than a second, vaguer message.
     rules.full_clean(validate_unique=False, validate_constraints=False)
-    with _audit(admin, reason.strip()), transaction.atomic():
+    with audit_as_admin(admin, reason.strip()), transaction.atomic():
         Clinic.objects.select_for_update().get(pk=clinic.pk)  # one version number at a time
         latest = ClinicAlertRules.objects.filter(clinic=clinic).order_by("-version").first()
         if latest is not None and all(

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clinicians.alerts import rules as alert_rules
 from clinicians.base import ReasonForm, nav, staff_patient, staff_required
-from clinicians.clinic_admin import forms, services
+from clinicians.clinic_admin import forms, instruments, services
 from clinicians.clinic_admin.selectors import clinic_overview, next_reference
 from clinicians.cohort import settings as cohort_settings
 from clinicians.scope import administered_clinic_for, administered_clinics
@@ -274,7 +274,7 @@ def thresholds(request: HttpRequest, clinic_id: int) -> HttpResponse:
         clinic,
         forms.ThresholdForm(request.POST),
         "threshold_form",
-        lambda f: services.set_threshold_profile(
+        lambda f: instruments.set_threshold_profile(
             clinic=clinic, admin=request.user, **f.cleaned_data
         ),
         _("Threshold profile saved; diaries whose threshold changed have a new version."),
@@ -343,10 +343,10 @@ def _new_version(clinic: Clinic, admin: Any, form: forms.InstrumentForm) -> Any:
     data = form.cleaned_data
     extra = None
     if data.get("item_code"):
-        extra = services.generic_item(
+        extra = instruments.generic_item(
             data["item_code"], data["item_label_en"], data["item_label_ja"]
         )
-    return services.create_instrument_version(
+    return instruments.create_instrument_version(
         clinic=clinic,
         admin=admin,
         disease=data["disease"],

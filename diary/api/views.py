@@ -17,7 +17,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from diary import selectors, services, tokens
+from diary import entry_reads, selectors, services, tokens
 from diary.access import entry_for, patient_for, patients_for
 from diary.api.authentication import TwoFactorTokenAuthentication
 from diary.api.base import (
@@ -153,7 +153,7 @@ class PatientEntriesApi(ApiView):
     def get(self, request: Request, patient_id: int) -> Response:
         patient = patient_for(request.user, patient_id)
         start, end = date_range(request)
-        page = Page(request, selectors.entry_list(patient, start, end), self)
+        page = Page(request, entry_reads.entry_list(patient, start, end), self)
         context = {"request": request}
         return page.response(EntryVersionSerializer(page.items, many=True, context=context).data)
 
@@ -203,7 +203,7 @@ class EntryDetailApi(ApiView):
     )
     def get(self, request: Request, entry_id: int) -> Response:
         entry = entry_for(request.user, entry_id)
-        version = selectors.latest_version(entry)
+        version = entry_reads.latest_version(entry)
         return Response(EntryVersionSerializer(version, context={"request": request}).data)
 
 
@@ -256,7 +256,7 @@ class EntryHistoryApi(ApiView):
     )
     def get(self, request: Request, entry_id: int) -> Response:
         entry = entry_for(request.user, entry_id)
-        history = {"entry": entry, "versions": selectors.entry_history(entry)}
+        history = {"entry": entry, "versions": entry_reads.entry_history(entry)}
         return Response(EntryHistorySerializer(history, context={"request": request}).data)
 
 

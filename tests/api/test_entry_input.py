@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from diary.models import DiaryEntry, EntryVersion
-from diary.services import CAPTURE_CLOCK_SKEW
+from diary.submission_checks import CAPTURE_CLOCK_SKEW
 from tests.api.test_entries import BODY, EVENING, correct, entries_url, post_entry
 
 RECEIVED = EVENING.astimezone(datetime.UTC)  # 2026-11-18 21:00 UTC

@@ -19,6 +19,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from clinicians.clinic_admin import instruments
 from clinicians.clinic_admin import services as clinic_admin
 from diary import daily_scores, selectors
 from diary.days import DayRules
@@ -103,7 +104,7 @@ def _apply(cast, step):
         elif kind == "instrument":
             _new_version(cast, choice)
         elif kind == "thresholds":
-            clinic_admin.set_threshold_profile(
+            instruments.set_threshold_profile(
                 clinic=patient.clinic, admin=cast.clinic_admin, profile=choice
             )
         elif kind == "time zone":
@@ -154,11 +155,9 @@ def _correct(cast, patient, index, values):
 
 def _new_version(cast, choice):
     patient = Patient.objects.select_related("clinic").get(pk=cast.patient.pk)
-    extra = (
-        clinic_admin.generic_item("swallowing", "Swallowing") if choice == "extra item" else None
-    )
+    extra = instruments.generic_item("swallowing", "Swallowing") if choice == "extra item" else None
     control = None if extra else Fraction(choice)
-    clinic_admin.create_instrument_version(
+    instruments.create_instrument_version(
         clinic=patient.clinic,
         admin=cast.clinic_admin,
         disease=patient.disease,

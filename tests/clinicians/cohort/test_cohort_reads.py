@@ -7,7 +7,7 @@ import datetime
 import pytest
 
 import scoring
-from clinicians.clinic_admin import services as clinic_admin
+from clinicians.clinic_admin import instruments
 from clinicians.cohort.plan import visit_plan
 from clinicians.cohort.report import patient_visits_of
 from clinicians.cohort.settings import primary_weeks
@@ -25,13 +25,13 @@ DAY = datetime.timedelta(days=1)
 def _second_version_in_maintenance(cast):
     """AAA-0001 (CANDLE, started 400 days ago): a version with a sixth item, and three paper
     days scored under it inside the maintenance period, among days of the first version."""
-    clinic_admin.create_instrument_version(
+    instruments.create_instrument_version(
         clinic=cast.clinic,
         admin=cast.clinic_admin,
         disease="CANDLE",
         reason="clinic diary",
         control_threshold=None,
-        extra_item=clinic_admin.generic_item("swallowing", "Swallowing"),
+        extra_item=instruments.generic_item("swallowing", "Swallowing"),
     )
     patient = Patient.objects.select_related("clinic").get(pk=cast.patient.pk)
     today = DayRules.for_patient(patient).offered_day(datetime.datetime.now(datetime.UTC))
