@@ -263,11 +263,12 @@ def daily_values(
     start: datetime.date,
     end: datetime.date,
     among: QuerySet[Patient] | None = None,
-) -> dict[int, list[Fraction | None]]:
-    """Each patient's 7-day DDS value on every day of ``[start, end]`` (None: insufficient),
-    read from ``DailyScore`` in one query: what a chart of many patients draws, without
-    building each day's whole score (a dashboard's 14,000). ``among``: see :func:`_rows_of`."""
-    found: dict[int, dict[datetime.date, Fraction]] = {pk: {} for pk in patient_ids}
+) -> dict[int, list[tuple[int, int] | None]]:
+    """Each patient's 7-day DDS value on every day of ``[start, end]`` (None: insufficient) as
+    its stored (numerator, denominator), read from ``DailyScore`` in one query: what a chart of
+    many patients draws (a float each), without a ``Fraction`` for each of a dashboard's 14,000
+    days; a figure shown or compared is ``Fraction(*pair)``. ``among``: see :func:`_rows_of`."""
+    found: dict[int, dict[datetime.date, tuple[int, int]]] = {pk: {} for pk in patient_ids}
     rows = (
         _rows_of(DailyScore.objects.all(), found, among)
         .filter(date__gte=start, date__lte=end, numerator__isnull=False)
@@ -275,7 +276,7 @@ def daily_values(
     )
     for patient_id, day, numerator, denominator in rows.order_by():
         if patient_id in found:  # not another patient of ``among``
-            found[patient_id][day] = Fraction(numerator, denominator)
+            found[patient_id][day] = (numerator, denominator)
     days = [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
     return {pk: [values.get(day) for day in days] for pk, values in found.items()}
 

@@ -116,12 +116,16 @@ def _spark(row: Row) -> Sparkline:
         label = _(
             "7-day DDS over 28 days: from %(first)s to %(last)s; "
             "%(missing)s of 28 days without a score"
-        ) % {"first": fmt(known[0]), "last": fmt(known[-1]), "missing": len(row.spark) - len(known)}
+        ) % {
+            "first": fmt(Fraction(*known[0])),
+            "last": fmt(Fraction(*known[-1])),
+            "missing": len(row.spark) - len(known),
+        }
     else:
         label = _("7-day DDS over 28 days: no day with enough data")
     instrument = row.instrument
     return sparkline(
-        [None if value is None else float(value) for value in row.spark],
+        [None if value is None else value[0] / value[1] for value in row.spark],
         control=instrument.control_threshold,
         remission=instrument.remission_threshold,
         label=label,

@@ -69,7 +69,7 @@ class Row:
     score: scoring.Score
     instrument: scoring.Instrument
     change: Fraction | None
-    spark: list[Fraction | None]  # the 7-day DDS on each of the last 28 days
+    spark: list[tuple[int, int] | None]  # the 7-day DDS on each of the last 28 days
     completeness: Completeness
     open_alerts: int
     acknowledged_alerts: int
@@ -192,19 +192,22 @@ class _Scores:
     score: scoring.Score
     instrument: scoring.Instrument
     change: Fraction | None
-    spark: list[Fraction | None]
+    spark: list[tuple[int, int] | None]
     completeness: Completeness
 
 
 def _row_scores(
-    today: DayDDS, spark: list[Fraction | None], entered: set[datetime.date], day: datetime.date
+    today: DayDDS,
+    spark: list[tuple[int, int] | None],
+    entered: set[datetime.date],
+    day: datetime.date,
 ) -> _Scores:
     now, week_ago = spark[-1], spark[-1 - CHANGE_DAYS]
     recent = sum(1 for d in entered if day - COMPLETENESS_SPAN <= d <= day)
     return _Scores(
         score=today.score,
         instrument=today.instrument,
-        change=None if now is None or week_ago is None else now - week_ago,
+        change=None if now is None or week_ago is None else Fraction(*now) - Fraction(*week_ago),
         spark=spark,
         completeness=Completeness(recent, COMPLETENESS_DAYS),
     )

@@ -64,9 +64,13 @@ class Frame:
         return round(self.left + self.step * (day - self.start).days, 1)
 
     def y(self, value: Number) -> float:
-        clipped = min(max(float(value), 0.0), self.y_max)
-        span = self.height - self.top - self.bottom
-        return round(self.top + span * (1 - clipped / self.y_max), 1)
+        return self.ys([value])[0]
+
+    def ys(self, values: Sequence[Number]) -> list[float]:
+        """``y`` of each of ``values`` in one pass (a dashboard's sparklines map 14,000)."""
+        top, y_max = self.top, self.y_max
+        span = self.height - top - self.bottom
+        return [round(top + span * (1 - min(max(float(v), 0.0), y_max) / y_max), 1) for v in values]
 
 
 @dataclass(frozen=True)

@@ -229,10 +229,12 @@ def sparkline(
     label: str,
 ) -> Sparkline:
     """A small 7-day DDS line over the last days, gaps included, with both threshold lines."""
-    top = max([float(v) for v in values if v is not None] + [float(control) * 1.5, 1.0])
+    known = [value for value in values if value is not None]
+    top = max([float(v) for v in known] + [float(control) * 1.5, 1.0])
     start = datetime.date(2000, 1, 1)  # any day: a sparkline has no date axis
     end = start + datetime.timedelta(days=len(values) - 1)
     frame = Frame(start, end, 2.0 if top <= 2 else 4.0, SPARK_WIDTH, SPARK_HEIGHT, 1, 1, 2, 2)
+    ys = iter(frame.ys(known))
     found: list[list[tuple[float, float]]] = []
     run: list[tuple[float, float]] | None = None
     for x, value in zip(frame.columns(), values, strict=True):
@@ -242,7 +244,7 @@ def sparkline(
         if run is None:
             run = []
             found.append(run)
-        run.append((x, frame.y(value)))
+        run.append((x, next(ys)))
     return {
         "label": label,
         "control_y": frame.y(control),
