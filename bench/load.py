@@ -334,7 +334,7 @@ class Stack:
         # the API. 0: one pool for everything (the default and the documented figures).
         self.page_pool, self.pages_port = page_pool, free_port() if page_pool else port
         # The worker's CPU priority (``nice``), as systemd's ``Nice=10`` sets it in production
-        # where workers share a machine with gunicorn (docs/performance.md): background work
+        # where workers share a machine with gunicorn (docs/deployment.md): background work
         # yields the cores to pages and submissions, and has them when they are idle.
         self.worker_nice = worker_nice
 
