@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.utils import translation
 
 from diary.clinics import ClinicMembership
 from tests.clinicians.factories import ClinicFactory, MembershipFactory
@@ -91,6 +92,13 @@ def cast(db: Any) -> Cast:
         clinic=clinic,
         other_clinic=other_clinic,
     )
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> None:
+    # A page request leaves its user's language active in the thread (LocaleMiddleware does not
+    # reset it): each test starts in the default language, whatever ran before it.
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
