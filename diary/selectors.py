@@ -26,7 +26,7 @@ import scoring
 from diary.days import DayRules
 from diary.instruments import current_instruments, instrument_version, instrument_versions
 from diary.models import DailyScore, EntryVersion, ItemScore, Patient
-from diary.score_store import on_days
+from diary.score_store import SCORE_COLUMNS, scores_on_days
 
 Days = dict[datetime.date, dict[str, int | None]]
 
@@ -217,7 +217,7 @@ def daily_dds(
     rows = (
         _rows_of(DailyScore.objects.all(), disease, among)
         .filter(date__gte=start, date__lte=end)
-        .values_list(*_SCORE_COLUMNS)
+        .values_list(*SCORE_COLUMNS)
         .order_by()
     )
     instruments: dict[tuple[str, int], scoring.Instrument] = {}
@@ -246,8 +246,7 @@ def dds_on_days(
     disease = {p.pk: p.disease for p in patients}
     found: dict[int, dict[datetime.date, DayDDS]] = {pk: {} for pk in days}
     if any(days.values()):
-        read = DailyScore.objects.filter(on_days(days)).values_list(*_SCORE_COLUMNS)
-        rows = [row for row in read.order_by() if row[1] in days[row[0]]]
+        rows = scores_on_days(days)
         instruments = instrument_versions({(disease[row[0]], row[2]) for row in rows})
         for row in rows:
             found[row[0]][row[1]] = _stored_dds(row, instruments[disease[row[0]], row[2]])
@@ -289,19 +288,6 @@ def _rows_of(
     if among is not None:
         return rows.filter(patient__in=among)
     return rows.filter(patient_id__in=list(patient_ids))
-
-
-_SCORE_COLUMNS = (
-    "patient_id",
-    "date",
-    "instrument_version",
-    "numerator",
-    "denominator",
-    "status",
-    "observed",
-    "expected",
-    "missing_items",
-)
 
 
 # By value: calling the enum for each of a dashboard's 14,000 rows is slow.

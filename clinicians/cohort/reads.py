@@ -117,13 +117,8 @@ def _counts(
             for v in plans[p.pk]:
                 if p.disease == disease and v.days_below is not None:
                     ranges.setdefault(v.period, {})[p.pk] = v.days_below
-        span = {}
-        for by_patient in ranges.values():
-            for pk, (first, last) in by_patient.items():
-                old = span.get(pk, (first, last))
-                span[pk] = (min(old[0], first), max(old[1], last))
-        if span:
-            found |= days_below_counts(disease, ranges, span, threshold)
+        if ranges:
+            found |= days_below_counts(disease, ranges, threshold)
     return found
 
 
