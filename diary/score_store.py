@@ -47,22 +47,43 @@ def scores_on_days(days: Mapping[int, Collection[datetime.date]]) -> list[tuple[
     found = []
     for chunk in _chunks(wanted, 2):
         sql = (
-            f"WITH wanted(patient_id, day) AS (VALUES {_rows(len(chunk), 2)}) "  # noqa: S608 (placeholders only)
+            "WITH wanted(patient_id, day) "  # noqa: S608 (placeholders only)
+            f"AS (VALUES {_rows(len(chunk), 2)}) "
             f"SELECT {columns} FROM wanted JOIN diary_dailyscore d "
             "ON d.patient_id = wanted.patient_id AND d.date = wanted.day"
         )
-        found += _fetch(sql, [value for row in chunk for value in row])
+        found += _fetch(sql, _flat(chunk))
     return found
 
 
-def dds_values_on_days(
-    days: Mapping[int, Collection[datetime.date]],
-) -> dict[int, dict[datetime.date, Fraction]]:
-    """Each patient's 7-day DDS values on their ``days`` (days without one left out): what a
-    chart of many patients draws."""
-    found: dict[int, dict[datetime.date, Fraction]] = {pk: {} for pk in days}
-    for pk, day, _, numerator, denominator, *_ in scores_on_days(days):
-        if numerator is not None:
+def dds_values_weekly(ranges: Mapping[int, DayRange]) -> dict[int, dict[datetime.date, Fraction]]:
+    """Each patient's 7-day DDS values on every 7th day of their range, from its first day
+    (days without one left out): what a chart of many patients draws by week.
+
+    The ranges are sent with a calendar of their days, each with its weekday, rather than
+    every (patient, day): 17,000 such rows cost more in parameters than the read itself."""
+    found: dict[int, dict[datetime.date, Fraction]] = {pk: {} for pk in ranges}
+    wanted = [(pk, first, last, first.weekday()) for pk, (first, last) in ranges.items()]
+    wanted = [row for row in wanted if row[1] <= row[2]]
+    if not wanted:
+        return found
+    first, last = min(row[1] for row in wanted), max(row[2] for row in wanted)
+    days = [first + n * datetime.timedelta(days=1) for n in range((last - first).days + 1)]
+    calendar = [value for day in days for value in (day, day.weekday())]
+    for chunk in _chunks(wanted, 4, len(calendar)):
+        sql = (
+            "WITH calendar(day, weekday) "  # noqa: S608 (placeholders only)
+            f"AS (VALUES {_rows(len(days), 2)}), "
+            "ranges(patient_id, first_day, last_day, weekday) "
+            f"AS (VALUES {_rows(len(chunk), 4)}) "
+            "SELECT d.patient_id, d.date, d.numerator, d.denominator FROM ranges "
+            "JOIN calendar ON calendar.weekday = ranges.weekday "
+            "AND calendar.day BETWEEN ranges.first_day AND ranges.last_day "
+            "JOIN diary_dailyscore d "
+            "ON d.patient_id = ranges.patient_id AND d.date = calendar.day "
+            "WHERE d.numerator IS NOT NULL"
+        )
+        for pk, day, numerator, denominator in _fetch(sql, calendar + _flat(chunk)):
             found[pk][day] = Fraction(numerator, denominator)
     return found
 
@@ -80,7 +101,7 @@ def last_sufficient_days(ranges: Mapping[int, DayRange]) -> dict[int, datetime.d
             "AND d.date BETWEEN ranges.first_day AND ranges.last_day "
             "WHERE d.numerator IS NOT NULL GROUP BY ranges.patient_id"
         )
-        for pk, day in _fetch(sql, [value for row in chunk for value in row]):
+        for pk, day in _fetch(sql, _flat(chunk)):
             found[pk] = _date(day)
     return found
 
@@ -104,28 +125,32 @@ class PatientCounts:
 
 
 def days_below_counts(
-    disease: str,
     ranges: Mapping[str, Mapping[int, DayRange]],
+    diseases: Mapping[int, str],
     threshold: Callable[[scoring.Instrument], Fraction],
 ) -> dict[int, PatientCounts]:
-    """For patients of ``disease``: per named range, the days with a daily score and those
-    whose score is below ``threshold`` of the version that scored it (strict); and the versions
-    of each patient's rows in their ranges. One query (per chunk of ranges), and one for the
-    clinic-defined instrument versions."""
+    """Per patient (whose disease ``diseases`` holds) and named range, the days with a daily
+    score and those whose score is below ``threshold`` of the version that scored it (strict);
+    and the versions of each patient's rows in their ranges. One query (per chunk of ranges),
+    and one for the clinic-defined instrument versions."""
     below, below_params = [], []
-    for (_, version), instrument in sorted(_versions(disease).items()):
+    for (disease, version), instrument in sorted(_versions(set(diseases.values())).items()):
         value = threshold(instrument)
         below.append(
-            "WHEN d.instrument_version = %s AND d.day_numerator * %s < %s * d.day_denominator "
-            "THEN 1"
+            "WHEN ranges.disease = %s AND d.instrument_version = %s "
+            "AND d.day_numerator * %s < %s * d.day_denominator THEN 1"
         )
-        below_params += [version, value.denominator, value.numerator]
-    wanted = [(pk, name, *r) for name, by_patient in ranges.items() for pk, r in by_patient.items()]
+        below_params += [disease, version, value.denominator, value.numerator]
+    wanted = [
+        (pk, diseases[pk], name, first, last)
+        for name, by_patient in ranges.items()
+        for pk, (first, last) in by_patient.items()
+    ]
     rows = []
-    for chunk in _chunks(wanted, 4, len(below_params)):
+    for chunk in _chunks(wanted, 5, len(below_params)):
         sql = (
-            "WITH ranges(patient_id, name, first_day, last_day) "  # noqa: S608 (placeholders only)
-            f"AS (VALUES {_rows(len(chunk), 4)}) "
+            "WITH ranges(patient_id, disease, name, first_day, last_day) "  # noqa: S608 (placeholders only)
+            f"AS (VALUES {_rows(len(chunk), 5)}) "
             "SELECT ranges.patient_id, ranges.name, COUNT(d.day_numerator), "
             f"COUNT(CASE {' '.join(below)} END), "
             "MIN(d.instrument_version), MAX(d.instrument_version) "
@@ -133,7 +158,7 @@ def days_below_counts(
             "AND d.date BETWEEN ranges.first_day AND ranges.last_day "
             "GROUP BY ranges.patient_id, ranges.name"
         )
-        rows += _fetch(sql, [value for row in chunk for value in row] + below_params)
+        rows += _fetch(sql, _flat(chunk) + below_params)
     counted: dict[int, dict[str, DayCounts]] = {}
     versions: dict[int, set[int]] = {}
     for pk, name, scored, below_count, low, high in rows:
@@ -147,19 +172,27 @@ def days_below_counts(
     return found
 
 
-def _versions(disease: str) -> dict[tuple[str, int], scoring.Instrument]:
-    """Every instrument version of ``disease``: built in and clinic-defined."""
-    keys = [(disease, i.version) for i in scoring.BUILTIN_INSTRUMENTS[disease]]
-    keys += InstrumentDefinition.objects.filter(disease=disease).values_list("disease", "version")
-    return instrument_versions(keys)
+def _versions(diseases: Collection[str]) -> dict[tuple[str, int], scoring.Instrument]:
+    """Every instrument version of ``diseases``: built in and clinic-defined."""
+    keys = [(d, i.version) for d in diseases for i in scoring.BUILTIN_INSTRUMENTS[d]]
+    defined = InstrumentDefinition.objects.filter(disease__in=diseases)
+    return instrument_versions([*keys, *defined.values_list("disease", "version")])
+
+
+MAX_PARAMETERS = 32_766
+"""Parameters in one query: SQLite's default limit since 3.32 (PostgreSQL's is 65,535)."""
 
 
 def _chunks(rows: Sequence[Any], per_row: int, other: int = 0) -> Iterator[Sequence[Any]]:
     """``rows`` in slices whose parameters (``per_row`` each, and ``other`` in the query) stay
-    under the database's limit (PostgreSQL's 65,535; Django assumes 999 for SQLite)."""
-    size = ((connection.features.max_query_params or 65_535) - other) // per_row
+    under ``MAX_PARAMETERS``."""
+    size = (MAX_PARAMETERS - other) // per_row
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
+
+
+def _flat(rows: Sequence[Sequence[Any]]) -> list[Any]:
+    return [value for row in rows for value in row]
 
 
 def _rows(count: int, width: int) -> str:

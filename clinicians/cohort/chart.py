@@ -58,23 +58,30 @@ class Figure:
     mean_dots: list[Dot]
 
 
-def _y_max(values: Sequence[Fraction]) -> int:
-    highest = max(values, default=Fraction(0))
-    return next(top for top in (1, 2, 4) if highest <= top * Fraction(9, 10) or top == 4)
+def _y_max(values: Sequence[float]) -> int:
+    # In floats, as drawn (comparing thousands of fractions is slow): values of small
+    # denominators never tie by rounding, and 0.9 × top rounds as its float does.
+    highest = max(values, default=0.0)
+    return next(top for top in (1, 2, 4) if highest <= top * 0.9 or top == 4)
 
 
 def _x(week: int) -> float:
     return round(LEFT + (WIDTH - LEFT - RIGHT) * week / MAINTENANCE_WEEK, 1)
 
 
-def _points(values: Sequence[Fraction | None], y: Callable[[Fraction], float]) -> list[str]:
+WEEK_X = [_x(week) for week in range(MAINTENANCE_WEEK + 1)]
+
+
+def _points(
+    values: Sequence[Fraction | float | None], y: Callable[[Fraction | float], float]
+) -> list[str]:
     """Polyline point lists of the runs of consecutive weeks with a value."""
     runs: list[list[str]] = [[]]
     for week, value in enumerate(values):
         if value is None:
             runs.append([])
         else:
-            runs[-1].append(f"{_x(week)},{y(value)}")
+            runs[-1].append(f"{WEEK_X[week]},{y(value)}")
     return [" ".join(run) for run in runs if len(run) > 1]
 
 
@@ -85,8 +92,9 @@ def figure(
     remission: Fraction,
 ) -> Figure:
     """Each patient's weekly 7-day DDS (faint), the weekly mean with its n, and the thresholds."""
-    seen = [v for line in patients for v in line if v is not None]
-    y_max = _y_max([*seen, *control, remission])
+    lines = [[None if v is None else float(v) for v in values] for values in patients]
+    seen = [v for line in lines for v in line if v is not None]
+    y_max = _y_max([*seen, *map(float, control), float(remission)])
     span = HEIGHT - TOP - BOTTOM
 
     def y(value: Fraction | float) -> float:
@@ -102,14 +110,14 @@ def figure(
         base=y(0),
         tick_end=y(0) + 4,
         label_x=WIDTH - RIGHT + 4,
-        x_ticks=[Tick(_x(week), str(week)) for week in X_TICK_WEEKS],
+        x_ticks=[Tick(WEEK_X[week], str(week)) for week in X_TICK_WEEKS],
         y_ticks=[Tick(y(step / 2), f"{step / 2:g}") for step in range(0, 2 * y_max + 1)],
         rules=[Rule(y(v), float(v), "control") for v in control]
         + [Rule(y(remission), float(remission), "remission")],
-        patient_lines=[line for values in patients for line in _points(values, y)],
+        patient_lines=[line for values in lines for line in _points(values, y)],
         mean_lines=_points(mean_values, y),
         mean_dots=[
-            Dot(_x(week), y(mean), week, n)
+            Dot(WEEK_X[week], y(mean), week, n)
             for week, (mean, n) in enumerate(means)
             if mean is not None
         ],

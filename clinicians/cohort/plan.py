@@ -74,7 +74,7 @@ def _at(
     return Visit(period, week, visit, True, dds_day=end, days_below=below, carry_from=carry)
 
 
-def weekly_days(start: datetime.date, today: datetime.date) -> list[datetime.date]:
-    """The day before each week's visit day, weeks 0-52 since ``start``, up to ``today``."""
-    days = [start + week * WEEK - ONE_DAY for week in range(MAINTENANCE_WEEK + 1)]
-    return [day for day in days if day <= today]
+def weekly_range(start: datetime.date, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The range whose every 7th day, from its first, is the day before a week's visit day,
+    weeks 0-52 since ``start``, up to ``today``."""
+    return start - ONE_DAY, min(start + MAINTENANCE_WEEK * WEEK - ONE_DAY, today)

@@ -12,7 +12,7 @@ range, as SPEC §3.2 and ``scoring.window_version`` have it).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -25,7 +25,7 @@ from diary.score_store import (
     DayRange,
     PatientCounts,
     days_below_counts,
-    dds_values_on_days,
+    dds_values_weekly,
     last_sufficient_days,
 )
 from diary.selectors import DayDDS, dds_on_days, versioned_days_in
@@ -51,20 +51,20 @@ class CohortDays:
 def cohort_days(
     patients: Sequence[Patient],
     plans: Mapping[int, Sequence[Visit]],
-    weekly_days: Mapping[int, Collection[datetime.date]],
+    weekly: Mapping[int, DayRange],
     *,
     locf: bool,
     threshold: Threshold,
 ) -> dict[int, CohortDays]:
     """The scores of ``patients`` (with a treatment start) that their visit ``plans`` and the
-    chart's ``weekly_days`` read."""
+    chart read (every 7th day of each patient's ``weekly`` range)."""
     current = current_instruments(patients)
     visit_days = {p.pk: [v.dds_day for v in plans[p.pk] if v.dds_day] for p in patients}
     dds = dds_on_days(patients, current, visit_days)
     carried = _carried(patients, current, plans, dds) if locf else {}
     counts = _counts(patients, plans, threshold)
     reread = _reread(patients, current, plans, counts)
-    weekly = dds_values_on_days(weekly_days)
+    values = dds_values_weekly(weekly)
     found = {}
     for p in patients:
         days = reread.get(p.pk)
@@ -77,7 +77,7 @@ def cohort_days(
         if days is not None:
             windows = {r: days.window(*r) for v in plans[p.pk] if (r := v.window) is not None}
         found[p.pk] = CohortDays(
-            current[p.pk], dds[p.pk], carried.get(p.pk, {}), weekly[p.pk], proportions, windows
+            current[p.pk], dds[p.pk], carried.get(p.pk, {}), values[p.pk], proportions, windows
         )
     return found
 
@@ -109,17 +109,15 @@ def _counts(
     patients: Sequence[Patient], plans: Mapping[int, Sequence[Visit]], threshold: Threshold
 ) -> dict[int, PatientCounts]:
     """Per patient, the days with a daily score and the days below the threshold in each
-    period's range: one query per disease."""
-    found = {}
-    for disease in sorted({p.disease for p in patients}):
-        ranges: dict[str, dict[int, DayRange]] = {}
-        for p in patients:
-            for v in plans[p.pk]:
-                if p.disease == disease and v.days_below is not None:
-                    ranges.setdefault(v.period, {})[p.pk] = v.days_below
-        if ranges:
-            found |= days_below_counts(disease, ranges, threshold)
-    return found
+    period's range, in one query."""
+    ranges: dict[str, dict[int, DayRange]] = {}
+    for p in patients:
+        for v in plans[p.pk]:
+            if v.days_below is not None:
+                ranges.setdefault(v.period, {})[p.pk] = v.days_below
+    if not ranges:
+        return {}
+    return days_below_counts(ranges, {p.pk: p.disease for p in patients}, threshold)
 
 
 def _reread(

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 import scoring
 from clinicians.cohort.models import MAINTENANCE_WEEK
-from clinicians.cohort.plan import PERIODS, WEEK, visit_plan, weekly_days
+from clinicians.cohort.plan import PERIODS, WEEK, visit_plan, weekly_range
 from clinicians.cohort.reads import CohortDays, cohort_days
 from clinicians.cohort.settings import primary_weeks
 from clinicians.cohort.visits import Options, PatientVisits, VisitRow, patient_visits
@@ -65,7 +65,7 @@ def patient_visits_of(
     today = {p.pk: DayRules.for_patient(p).offered_day(now) for p in patients}
     plans = {p.pk: visit_plan(records[p.pk], today[p.pk], weeks[p.disease]) for p in patients}
     started = [p for p in patients if plans[p.pk]]
-    weekly = {p.pk: weekly_days(_start(records[p.pk]), today[p.pk]) for p in started}
+    weekly = {p.pk: weekly_range(_start(records[p.pk]), today[p.pk]) for p in started}
     days: dict[int, CohortDays] = {}
     if started:
         threshold = options.control_threshold
@@ -140,9 +140,16 @@ def summarise(values: Iterable[Fraction]) -> Summary:
     n = len(found)
     if n == 0:
         return Summary(0, None, None)
-    mean = sum(found, Fraction(0)) / n
-    variance = None if n < 2 else sum(((v - mean) ** 2 for v in found), Fraction(0)) / (n - 1)
+    mean = exact_sum(found) / n
+    variance = None if n < 2 else exact_sum([(v - mean) ** 2 for v in found]) / (n - 1)
     return Summary(n, mean, variance)
+
+
+def exact_sum(values: Sequence[Fraction]) -> Fraction:
+    """The sum of ``values``, added over their common denominator: adding fractions one by one
+    costs a gcd each, which a clinic's thousands of values make slow."""
+    common = math.lcm(*(v.denominator for v in values))
+    return Fraction(sum(v.numerator * (common // v.denominator) for v in values), common)
 
 
 @dataclass(frozen=True)
@@ -263,17 +270,16 @@ def _thresholds(
 # --- Figure 2: the 7-day DDS by week since treatment start -------------------------------------
 
 
+_WEEKLY_OFFSETS = [week * WEEK - ONE_DAY for week in range(MAINTENANCE_WEEK + 1)]
+
+
 def weekly_dds(visits: PatientVisits, days: CohortDays) -> list[Fraction | None]:
     """The patient's 7-day DDS at each week 0-52 since treatment start (the day before each
     week's visit day), observed values only; ``None`` where there is none or not yet."""
     start = visits.treatment_start
     if start is None:
         return []
-    values: list[Fraction | None] = []
-    for week in range(MAINTENANCE_WEEK + 1):
-        day = start + week * WEEK - ONE_DAY
-        values.append(days.weekly.get(day))
-    return values
+    return [days.weekly.get(start + offset) for offset in _WEEKLY_OFFSETS]
 
 
 @dataclass(frozen=True)
@@ -291,4 +297,4 @@ def weekly_means(series: Iterable[Sequence[Fraction | None]]) -> list[Mean]:
         for week, value in enumerate(values):
             if value is not None:
                 columns[week].append(value)
-    return [Mean(len(c), sum(c, Fraction(0)) / len(c) if c else None) for c in columns]
+    return [Mean(len(c), exact_sum(c) / len(c) if c else None) for c in columns]
