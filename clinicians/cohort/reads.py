@@ -57,7 +57,7 @@ def cohort_days(
     threshold: Threshold,
 ) -> dict[int, CohortDays]:
     """The scores of ``patients`` (with a treatment start) that their visit ``plans`` and the
-    chart read (every 7th day of each patient's ``weekly`` range)."""
+    chart read (every 7th day of each patient's ``weekly`` range; none without one)."""
     current = current_instruments(patients)
     visit_days = {p.pk: [v.dds_day for v in plans[p.pk] if v.dds_day] for p in patients}
     dds = dds_on_days(patients, current, visit_days)
@@ -77,7 +77,12 @@ def cohort_days(
         if days is not None:
             windows = {r: days.window(*r) for v in plans[p.pk] if (r := v.window) is not None}
         found[p.pk] = CohortDays(
-            current[p.pk], dds[p.pk], carried.get(p.pk, {}), values[p.pk], proportions, windows
+            current[p.pk],
+            dds[p.pk],
+            carried.get(p.pk, {}),
+            values.get(p.pk, {}),
+            proportions,
+            windows,
         )
     return found
 

@@ -52,10 +52,14 @@ class Visited:
 
 
 def patient_visits_of(
-    patients: Sequence[Patient], options: Options, now: datetime.datetime | None = None
+    patients: Sequence[Patient],
+    options: Options,
+    now: datetime.datetime | None = None,
+    *,
+    figure: bool = False,
 ) -> Visited:
     """Each patient's visits, read in a fixed number of queries. Patients of one clinic, with
-    ``select_related("clinic")``."""
+    ``select_related("clinic")``. With ``figure``, also the weekly values Figure 2 draws."""
     now = now or timezone.now()
     patients = list(patients)
     if not patients:
@@ -65,7 +69,7 @@ def patient_visits_of(
     today = {p.pk: DayRules.for_patient(p).offered_day(now) for p in patients}
     plans = {p.pk: visit_plan(records[p.pk], today[p.pk], weeks[p.disease]) for p in patients}
     started = [p for p in patients if plans[p.pk]]
-    weekly = {p.pk: weekly_range(_start(records[p.pk]), today[p.pk]) for p in started}
+    weekly = {p.pk: weekly_range(_start(records[p.pk]), today[p.pk]) for p in started if figure}
     days: dict[int, CohortDays] = {}
     if started:
         threshold = options.control_threshold
@@ -196,11 +200,18 @@ class Cohort:
 
 
 def cohort(
-    user: Any, clinic: Clinic, options: Options, now: datetime.datetime | None = None
+    user: Any,
+    clinic: Clinic,
+    options: Options,
+    now: datetime.datetime | None = None,
+    *,
+    figure: bool = False,
 ) -> Cohort:
-    """The clinic's cohort report for ``user`` (a member of ``clinic``), per disease group."""
+    """The clinic's cohort report for ``user`` (a member of ``clinic``), per disease group;
+    with ``figure``, the weekly values of Figure 2 too (the page draws it; the API and CSV
+    do not)."""
     patients = list(clinic_patients(user, clinic))
-    visited = patient_visits_of(patients, options, now)
+    visited = patient_visits_of(patients, options, now, figure=figure)
     weeks = primary_weeks(clinic.pk)
     groups = []
     for disease in scoring.DISEASES:

@@ -55,7 +55,7 @@ def cohort_page(request: HttpRequest, clinic_id: int) -> HttpResponse:
     context = {"clinic": clinic, "form": form, **nav(request, "cohort")}
     if not form.is_valid():
         return render(request, "clinicians/cohort/cohort.html", context, status=400)
-    report = cohort(request.user, clinic, form.options())
+    report = cohort(request.user, clinic, form.options(), figure=True)
     record_access(user=request.user, patient_ids=report.patient_ids, what="cohort_page")
     context |= {"report": report, "groups": group_views(report)}
     return render(request, "clinicians/cohort/cohort.html", context)
