@@ -65,8 +65,9 @@ def dds_values_weekly(ranges: Mapping[int, DayRange]) -> dict[int, dict[datetime
     ``CROSS JOIN`` keeps SQLite's join order (each range's days, then the store's index; left
     to itself it indexes the whole store by date, for seconds); PostgreSQL plans it freely."""
     found: dict[int, dict[datetime.date, Fraction]] = {pk: {} for pk in ranges}
-    wanted = [(pk, first, last, first.weekday()) for pk, (first, last) in ranges.items()]
-    wanted = [row for row in wanted if row[1] <= row[2]]
+    wanted = [
+        (pk, start, end, start.weekday()) for pk, (start, end) in ranges.items() if start <= end
+    ]
     if not wanted:
         return found
     first, last = min(row[1] for row in wanted), max(row[2] for row in wanted)
