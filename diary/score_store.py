@@ -56,15 +56,18 @@ def scores_on_days(days: Mapping[int, Collection[datetime.date]]) -> list[tuple[
     return found
 
 
-def dds_values_weekly(ranges: Mapping[int, DayRange]) -> dict[int, dict[datetime.date, Fraction]]:
-    """Each patient's 7-day DDS values on every 7th day of their range, from its first day
-    (days without one left out): what a chart of many patients draws by week.
+def dds_values_weekly(
+    ranges: Mapping[int, DayRange],
+) -> dict[int, dict[datetime.date, tuple[int, int]]]:
+    """Each patient's 7-day DDS values as stored (numerator, denominator) on every 7th day of
+    their range, from its first day (days without one left out): what a chart of many patients
+    draws by week, a float each, without a ``Fraction`` for each of its 17,000 values.
 
     The ranges are sent with a calendar of their days, each with its weekday, rather than
     every (patient, day): 17,000 such rows cost more in parameters than the read itself. The
     ``CROSS JOIN`` keeps SQLite's join order (each range's days, then the store's index; left
     to itself it indexes the whole store by date, for seconds); PostgreSQL plans it freely."""
-    found: dict[int, dict[datetime.date, Fraction]] = {pk: {} for pk in ranges}
+    found: dict[int, dict[datetime.date, tuple[int, int]]] = {pk: {} for pk in ranges}
     wanted = [
         (pk, start, end, start.weekday()) for pk, (start, end) in ranges.items() if start <= end
     ]
@@ -87,7 +90,7 @@ def dds_values_weekly(ranges: Mapping[int, DayRange]) -> dict[int, dict[datetime
             "AND d.numerator IS NOT NULL"
         )
         for pk, day, numerator, denominator in _fetch(sql, calendar + _flat(chunk)):
-            found[pk][day] = Fraction(numerator, denominator)
+            found[pk][day] = (numerator, denominator)
     return found
 
 

@@ -86,13 +86,14 @@ def _points(
 
 
 def figure(
-    patients: Sequence[Sequence[Fraction | None]],
+    patients: Sequence[Sequence[tuple[int, int] | None]],
     means: Sequence[tuple[Fraction | None, int]],
     control: Sequence[Fraction],
     remission: Fraction,
 ) -> Figure:
-    """Each patient's weekly 7-day DDS (faint), the weekly mean with its n, and the thresholds."""
-    lines = [[None if v is None else float(v) for v in values] for values in patients]
+    """Each patient's weekly 7-day DDS (faint; stored numerator and denominator), the weekly
+    mean with its n, and the thresholds."""
+    lines = [[None if v is None else v[0] / v[1] for v in values] for values in patients]
     seen = [v for line in lines for v in line if v is not None]
     y_max = _y_max([*seen, *map(float, control), float(remission)])
     span = HEIGHT - TOP - BOTTOM

@@ -31,6 +31,8 @@ from diary.score_store import (
 from diary.selectors import DayDDS, dds_on_days, versioned_days_in
 
 Threshold = Callable[[scoring.Instrument], Fraction]
+Pair = tuple[int, int]
+"""A value as stored: (numerator, denominator)."""
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ class CohortDays:
     current: scoring.Instrument
     dds: Mapping[datetime.date, DayDDS]
     carried: Mapping[DayRange, DayDDS]
-    weekly: Mapping[datetime.date, Fraction]
+    weekly: Mapping[datetime.date, Pair]
     proportions: Mapping[DayRange, Fraction | None]
     windows: Mapping[DayRange, Window]
 

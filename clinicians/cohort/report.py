@@ -22,7 +22,7 @@ from django.utils import timezone
 import scoring
 from clinicians.cohort.models import MAINTENANCE_WEEK
 from clinicians.cohort.plan import PERIODS, WEEK, visit_plan, weekly_range
-from clinicians.cohort.reads import CohortDays, cohort_days
+from clinicians.cohort.reads import CohortDays, Pair, cohort_days
 from clinicians.cohort.settings import primary_weeks
 from clinicians.cohort.visits import Options, PatientVisits, VisitRow, patient_visits
 from clinicians.records.selectors import ClinicalRecords, clinical_records
@@ -144,16 +144,17 @@ def summarise(values: Iterable[Fraction]) -> Summary:
     n = len(found)
     if n == 0:
         return Summary(0, None, None)
-    mean = exact_sum(found) / n
-    variance = None if n < 2 else exact_sum([(v - mean) ** 2 for v in found]) / (n - 1)
+    mean = exact_sum([v.as_integer_ratio() for v in found]) / n
+    squares = [((v - mean) ** 2).as_integer_ratio() for v in found]
+    variance = None if n < 2 else exact_sum(squares) / (n - 1)
     return Summary(n, mean, variance)
 
 
-def exact_sum(values: Sequence[Fraction]) -> Fraction:
-    """The sum of ``values``, added over their common denominator: adding fractions one by one
-    costs a gcd each, which a clinic's thousands of values make slow."""
-    common = math.lcm(*(v.denominator for v in values))
-    return Fraction(sum(v.numerator * (common // v.denominator) for v in values), common)
+def exact_sum(values: Sequence[Pair]) -> Fraction:
+    """The sum of ``values`` (numerator, denominator), added over their common denominator:
+    adding fractions one by one costs a gcd each, which a clinic's thousands make slow."""
+    common = math.lcm(*(denominator for _, denominator in values))
+    return Fraction(sum(n * (common // d) for n, d in values), common)
 
 
 @dataclass(frozen=True)
@@ -284,9 +285,10 @@ def _thresholds(
 _WEEKLY_OFFSETS = [week * WEEK - ONE_DAY for week in range(MAINTENANCE_WEEK + 1)]
 
 
-def weekly_dds(visits: PatientVisits, days: CohortDays) -> list[Fraction | None]:
+def weekly_dds(visits: PatientVisits, days: CohortDays) -> list[Pair | None]:
     """The patient's 7-day DDS at each week 0-52 since treatment start (the day before each
-    week's visit day), observed values only; ``None`` where there is none or not yet."""
+    week's visit day) as stored (numerator, denominator), observed values only; ``None`` where
+    there is none or not yet."""
     start = visits.treatment_start
     if start is None:
         return []
@@ -301,9 +303,9 @@ class Mean:
     mean: Fraction | None
 
 
-def weekly_means(series: Iterable[Sequence[Fraction | None]]) -> list[Mean]:
+def weekly_means(series: Iterable[Sequence[Pair | None]]) -> list[Mean]:
     """Per week, the mean of the patients' values that week."""
-    columns: list[list[Fraction]] = [[] for _ in range(MAINTENANCE_WEEK + 1)]
+    columns: list[list[Pair]] = [[] for _ in range(MAINTENANCE_WEEK + 1)]
     for values in series:
         for week, value in enumerate(values):
             if value is not None:
