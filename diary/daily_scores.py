@@ -27,6 +27,7 @@ from django.db.models import Max, Min
 
 import scoring
 from diary.models import DailyScore, DiaryEntry, Patient
+from diary.score_store import SCORE_COLUMNS
 from diary.selectors import (
     WINDOW_SPAN,
     DayDDS,
@@ -154,17 +155,8 @@ def _daily_score(
     return scoring.daily_score(instrument, scoring.read_under(instrument, {date: day.scores})[date])
 
 
-_SCORE_FIELDS = [
-    "instrument_version",
-    "numerator",
-    "denominator",
-    "status",
-    "observed",
-    "expected",
-    "missing_items",
-    "day_numerator",
-    "day_denominator",
-]
+# Every stored column but the key (patient, date).
+_SCORE_FIELDS = [*SCORE_COLUMNS[2:], "day_numerator", "day_denominator"]
 
 
 def _lock(patient_ids: list[int]) -> dict[int, str]:
