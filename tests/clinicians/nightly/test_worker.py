@@ -115,8 +115,13 @@ class BrokerTap:
         """Wait until MONITOR has reported every command sent before this call: it reports
         commands in order, so once it reports a probe sent now, it has reported them all."""
         probe, marker = redis.Redis.from_url(self.url), f"tap-probe-{uuid.uuid4()}"
-        probe.echo(marker)
-        wait_until(lambda: any(marker in c for c in self.commands), 10, what)
+
+        def seen() -> bool:
+            # Sent again on every poll: a probe sent before MONITOR has started is never reported.
+            probe.echo(marker)
+            return any(marker in c for c in self.commands)
+
+        wait_until(seen, 10, what)
 
     def __exit__(self, *exc: object) -> None:
         self.client.connection_pool.disconnect()
