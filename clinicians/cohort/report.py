@@ -57,14 +57,16 @@ def patient_visits_of(
     now: datetime.datetime | None = None,
     *,
     figure: bool = False,
+    among: QuerySet[Patient] | None = None,
 ) -> Visited:
     """Each patient's visits, read in a fixed number of queries. Patients of one clinic, with
-    ``select_related("clinic")``. With ``figure``, also the weekly values Figure 2 draws."""
+    ``select_related("clinic")``. With ``figure``, also the weekly values Figure 2 draws;
+    ``among``: patients that include them, read by a join (``clinical_records``)."""
     now = now or timezone.now()
     patients = list(patients)
     if not patients:
         return Visited({}, {})
-    records = clinical_records(p.pk for p in patients)
+    records = clinical_records((p.pk for p in patients), among)
     weeks = primary_weeks(patients[0].clinic_id)
     today = {p.pk: DayRules.for_patient(p).offered_day(now) for p in patients}
     plans = {p.pk: visit_plan(records[p.pk], today[p.pk], weeks[p.disease]) for p in patients}
@@ -140,14 +142,16 @@ class Summary:
 
 
 def summarise(values: Iterable[Fraction]) -> Summary:
-    found = list(values)
-    n = len(found)
+    pairs = [v.as_integer_ratio() for v in values]
+    n = len(pairs)
     if n == 0:
         return Summary(0, None, None)
-    mean = exact_sum([v.as_integer_ratio() for v in found]) / n
-    squares = [((v - mean) ** 2).as_integer_ratio() for v in found]
-    variance = None if n < 2 else exact_sum(squares) / (n - 1)
-    return Summary(n, mean, variance)
+    total = exact_sum(pairs)
+    if n < 2:
+        return Summary(n, total / n, None)
+    # Σ(x - mean)² = Σx² - (Σx)²/n, still exact: no Fraction per value.
+    squares = exact_sum([(p * p, q * q) for p, q in pairs])
+    return Summary(n, total / n, (squares - total * total / n) / (n - 1))
 
 
 def exact_sum(values: Sequence[Pair]) -> Fraction:
@@ -212,7 +216,8 @@ def cohort(
     with ``figure``, the weekly values of Figure 2 too (the page draws it; the API and CSV
     do not)."""
     patients = list(clinic_patients(user, clinic))
-    visited = patient_visits_of(patients, options, now, figure=figure)
+    among = Patient.objects.filter(clinic_id=clinic.pk)
+    visited = patient_visits_of(patients, options, now, figure=figure, among=among)
     weeks = primary_weeks(clinic.pk)
     groups = []
     for disease in scoring.DISEASES:

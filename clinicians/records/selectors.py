@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
+
+from django.db.models import QuerySet
 
 import scoring
 from clinicians.records.models import (
@@ -24,6 +27,7 @@ from clinicians.records.models import (
     StudyPeriod,
     TreatmentCourse,
 )
+from diary.models import Patient
 
 
 @dataclass(frozen=True)
@@ -141,28 +145,40 @@ class ClinicalRecords:
         return next((a for a in self.appointments if not a.cancelled and a.starts_at >= now), None)
 
 
-def clinical_records(patient_ids: Iterable[int]) -> dict[int, ClinicalRecords]:
-    """Every clinical record of each patient, keyed by patient id, in one query per kind."""
+def clinical_records(
+    patient_ids: Iterable[int], among: QuerySet[Patient] | None = None
+) -> dict[int, ClinicalRecords]:
+    """Every clinical record of each patient, keyed by patient id, in one query per kind.
+    With ``among`` (patients that include them, such as their clinic's), each kind is read by
+    a join with it: a join costs less than sending hundreds of ids six times."""
     ids = list(dict.fromkeys(patient_ids))
     result: dict[int, ClinicalRecords] = defaultdict(ClinicalRecords)
     for pid in ids:
         result[pid] = ClinicalRecords()
     if not ids:
         return result
-    for course in TreatmentCourse.objects.filter(patient_id__in=ids).order_by("start_date", "pk"):
+
+    def rows(model: Any, *order: str) -> Iterator[Any]:
+        found = model.objects.filter(patient_id__in=ids)
+        if among is not None:
+            found = model.objects.filter(patient__in=among)
+        if model is Appointment:
+            found = found.select_related("clinician")
+        return (row for row in found.order_by(*order, "pk") if row.patient_id in result)
+
+    for course in rows(TreatmentCourse, "start_date"):
         result[course.patient_id].treatments.append(course)
-    for m in Measurement.objects.filter(patient_id__in=ids).order_by("date", "pk"):
+    for m in rows(Measurement, "date"):
         records = result[m.patient_id]
         records.measurements.append(m)
         by_day = records.weights if m.kind == Measurement.Kind.WEIGHT else records.heights
         by_day[m.date] = m.value
-    for dose in SteroidDose.objects.filter(patient_id__in=ids).order_by("from_date", "pk"):
+    for dose in rows(SteroidDose, "from_date"):
         result[dose.patient_id].doses.append(dose)
-    for pga in PGAAssessment.objects.filter(patient_id__in=ids).order_by("date", "pk"):
+    for pga in rows(PGAAssessment, "date"):
         result[pga.patient_id].pgas.append(pga)
-    appointments = Appointment.objects.filter(patient_id__in=ids).select_related("clinician")
-    for appointment in appointments.order_by("starts_at", "pk"):
+    for appointment in rows(Appointment, "starts_at"):
         result[appointment.patient_id].appointments.append(appointment)
-    for period in StudyPeriod.objects.filter(patient_id__in=ids).order_by("start", "pk"):
+    for period in rows(StudyPeriod, "start"):
         result[period.patient_id].periods.append(period)
     return result

@@ -213,3 +213,25 @@ def test_record_access_log_and_record_history_are_append_only_on_postgresql(cast
             connection.cursor() as cursor,
         ):
             cursor.execute(sql)
+
+
+def test_records_read_by_a_join_with_the_clinic_are_the_same(cast):
+    """``among`` (the clinic's patients) changes how the rows are read, not which."""
+    from diary.models import Patient
+
+    staff = {cast.clinic.pk: cast.clinician, cast.other_clinic.pk: cast.outside_clinician}
+    for patient in (cast.patient, cast.unlinked_patient, cast.other_patient):
+        user = staff[patient.clinic_id]
+        services.add_measurement(
+            patient=patient, user=user, kind="weight", date=DAY, value=Decimal(20)
+        )
+        services.add_steroid_dose(
+            patient=patient, user=user, drug="prednisolone", mg_per_day=Decimal(8), from_date=DAY
+        )
+    ids = [cast.patient.pk, cast.unlinked_patient.pk]
+    among = Patient.objects.filter(clinic=cast.clinic)
+    by_ids, by_join = clinical_records(ids), clinical_records(ids, among)
+    assert set(by_join) == set(ids)  # the other clinic's patient is not read
+    for pk in ids:
+        assert by_join[pk].doses == by_ids[pk].doses and len(by_join[pk].doses) == 1
+        assert by_join[pk].weights == by_ids[pk].weights == {DAY: Decimal(20)}
