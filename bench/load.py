@@ -102,6 +102,7 @@ def seed(profile: Profile, rebuild: bool) -> datetime.date:
     # Diaries that end more than the back-fill window ago leave no evening to submit for.
     fresh = meta and meta[1] >= night - datetime.timedelta(days=2)
     if meta and meta[0] == profile.patients and fresh and not rebuild:
+        nightly.ensure_treatment_records(meta[1])  # a database built before they were
         return meta[1]
     print(f"Building {profile.patients:,} patients × {profile.days} days in {LOAD_URL} ...")
     nightly.build(

@@ -35,6 +35,7 @@ import platform
 import statistics
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,7 +98,8 @@ def build(
 
     One clinic per entry of ``zones`` (the patients are shared evenly), diaries of ``days``
     days ending on ``night``; every ``long_every``-th patient gets ``long_days`` days instead
-    when that is longer (the load test's patients with three years of diary).
+    when that is longer (the load test's patients with three years of diary); then the stored
+    scores and the treatment records (``ensure_treatment_records``).
     """
     from django.db import connection
 
@@ -226,6 +228,50 @@ def build(
                 cursor.execute(sql, params)
         print(f"  {label:<12} {time.perf_counter() - started:6.1f} s", flush=True)
     _fill_daily_scores()
+    ensure_treatment_records(night)
+
+
+def ensure_treatment_records(night: datetime.date) -> None:
+    """Treatment starts 30-450 days before ``night`` (so the cohort report has baseline, primary
+    and maintenance visits), a corticosteroid and weight for every third patient and a PGA at
+    each visit; added once (a database built before they were is given them too)."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from clinicians.records.models import Measurement, PGAAssessment, SteroidDose, TreatmentCourse
+    from diary.clinics import ClinicMembership
+    from diary.models import Patient
+
+    if TreatmentCourse.objects.exists():
+        return
+    started = time.perf_counter()
+    who = ClinicMembership.objects.order_by("pk").first().user
+    now = timezone.now()
+    courses, doses, weights, pgas = [], [], [], []
+    for n, patient in enumerate(Patient.objects.order_by("pk")):
+        start = night - datetime.timedelta(days=30 + (n * 37) % 421)
+        common = {"patient": patient, "recorded_by": who, "recorded_at": now}
+        courses.append(TreatmentCourse(drug="baricitinib", start_date=start, regimen="-", **common))
+        for week in (0, 20, 32, 52):
+            day = start + datetime.timedelta(days=7 * week)
+            if day <= night:
+                score = Decimal(max(0, 8 - week // 8 - n % 3))
+                pgas.append(PGAAssessment(patient=patient, date=day, score=score,
+                                          assessed_by=who, recorded_at=now))  # fmt: skip
+        if n % 3 == 0:
+            first = start - datetime.timedelta(days=60)
+            weights.append(Measurement(kind="weight", date=first, value=Decimal(20), **common))
+            doses.append(SteroidDose(drug="prednisolone", mg_per_day=Decimal(10), from_date=first,
+                                     **common))  # fmt: skip
+            later = start + datetime.timedelta(days=90)
+            doses.append(SteroidDose(drug="prednisolone", mg_per_day=Decimal(3), from_date=later,
+                                     **common))  # fmt: skip
+    with transaction.atomic():
+        TreatmentCourse.objects.bulk_create(courses, batch_size=2000)
+        SteroidDose.objects.bulk_create(doses, batch_size=2000)
+        Measurement.objects.bulk_create(weights, batch_size=2000)
+        PGAAssessment.objects.bulk_create(pgas, batch_size=2000)
+    print(f"  {'treatments':<12} {time.perf_counter() - started:6.1f} s", flush=True)
 
 
 def _fill_daily_scores() -> None:
