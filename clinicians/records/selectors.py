@@ -158,27 +158,24 @@ def clinical_records(
     if not ids:
         return result
 
-    def rows(model: Any, *order: str) -> Iterator[Any]:
-        found = model.objects.filter(patient_id__in=ids)
-        if among is not None:
-            found = model.objects.filter(patient__in=among)
-        if model is Appointment:
-            found = found.select_related("clinician")
-        return (row for row in found.order_by(*order, "pk") if row.patient_id in result)
+    def of(rows: QuerySet[Any], *order: str) -> Iterator[Any]:
+        by = {"patient_id__in": ids} if among is None else {"patient__in": among}
+        wanted = rows.filter(**by)
+        return (row for row in wanted.order_by(*order, "pk") if row.patient_id in result)
 
-    for course in rows(TreatmentCourse, "start_date"):
+    for course in of(TreatmentCourse.objects.all(), "start_date"):
         result[course.patient_id].treatments.append(course)
-    for m in rows(Measurement, "date"):
+    for m in of(Measurement.objects.all(), "date"):
         records = result[m.patient_id]
         records.measurements.append(m)
         by_day = records.weights if m.kind == Measurement.Kind.WEIGHT else records.heights
         by_day[m.date] = m.value
-    for dose in rows(SteroidDose, "from_date"):
+    for dose in of(SteroidDose.objects.all(), "from_date"):
         result[dose.patient_id].doses.append(dose)
-    for pga in rows(PGAAssessment, "date"):
+    for pga in of(PGAAssessment.objects.all(), "date"):
         result[pga.patient_id].pgas.append(pga)
-    for appointment in rows(Appointment, "starts_at"):
+    for appointment in of(Appointment.objects.select_related("clinician"), "starts_at"):
         result[appointment.patient_id].appointments.append(appointment)
-    for period in rows(StudyPeriod, "start"):
+    for period in of(StudyPeriod.objects.all(), "start"):
         result[period.patient_id].periods.append(period)
     return result
