@@ -23,6 +23,7 @@ from tests.browser.test_carer_diary import (
     kept_for_offline,
     queued,
     sign_in,
+    temperature_label,
     tonight,
 )
 from tests.conftest import current_code, verified_device
@@ -145,6 +146,8 @@ def test_the_forgotten_password_link_is_at_least_44_pixels_square(phone, cast):
 
 # --- a refused save --------------------------------------------------------------------------
 
+# "label" is the temperature question on today's form (tests of tonight's form use
+# ``temperature_label``: after midnight the offered day is yesterday's and the question names it).
 ENGLISH = {
     "label": "Or type the highest temperature today (°C)",
     "message": "Type a temperature from 30 to 45 °C, for example 38.5.",
@@ -184,19 +187,20 @@ def test_a_refused_save_without_javascript_is_shown_by_the_field_and_in_a_summar
         base_url=live_server.url, locale="en-GB", java_script_enabled=False, **PHONE
     )
     try:
+        words = {**ENGLISH, "label": temperature_label(cast.patient)}
         page = context.new_page()
         sign_in(page, "carer")
         fill_evening(page)
-        page.get_by_label(ENGLISH["label"]).fill("50")
+        page.get_by_label(words["label"]).fill("50")
         page.get_by_role("button", name="Save").click()
         page.get_by_role("heading", name="This entry was not saved.").wait_for()
         # Without the page's script the summary link is an ordinary in-page link.
         summary = page.locator("#error-summary")
         assert page.evaluate("() => document.activeElement.id") == "error-summary"
         assert summary.get_by_role("link").inner_text() == (
-            f"{ENGLISH['label']}: {ENGLISH['message']}"
+            f"{words['label']}: {ENGLISH['message']}"
         )
-        field = page.get_by_label(ENGLISH["label"])
+        field = page.get_by_label(words["label"])
         assert field.get_attribute("aria-invalid") == "true"
         assert "id_temperature_c-error" in field.get_attribute("aria-describedby").split()
         assert page.locator("#id_temperature_c-error").inner_text() == ENGLISH["message"]
@@ -212,6 +216,7 @@ def test_a_save_the_api_refuses_is_shown_by_the_field_and_in_a_summary(
     phone, japanese_phone, cast, language
 ):
     words = ENGLISH if language == "en" else JAPANESE
+    words = {**words, "label": temperature_label(cast.patient, language)}
     page = (phone if language == "en" else japanese_phone).new_page()
     sign_in(page, "carer", button=words["sign_in"])
     page.locator("input[name=score_rash][value='0']").check()

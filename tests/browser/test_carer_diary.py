@@ -37,6 +37,25 @@ def tonight(patient: Any, language: str = "en") -> tuple[datetime.date, str]:
         return day, wording.long_day(day)
 
 
+def temperature_label(patient: Any, language: str = "en") -> str:
+    """The temperature question on the form of the offered day: "today" on the day itself; from
+    midnight to the 04:00 cut-off the offered day is yesterday, and the question names it."""
+    rules = DayRules.for_patient(patient)
+    now = timezone.now()
+    day = rules.offered_day(now)
+    with translation.override(language):
+        named = wording.short_day(day)
+    if day == rules.local_date(now):
+        return {
+            "en": "Or type the highest temperature today (°C)",
+            "ja": "または今日の最高体温を入力(°C)",
+        }[language]
+    return {
+        "en": f"Or type the highest temperature on {named} (°C)",
+        "ja": f"または{named}の最高体温を入力(°C)",
+    }[language]
+
+
 def fill_evening(page: Any) -> None:
     choose(page, "Fever", "1 Slightly raised temperature")
     choose(page, "Rash", "0 No rash")
@@ -95,7 +114,7 @@ def test_sign_in_record_an_evening_and_see_the_confirmation_and_chart(phone, cas
     assert page.get_by_text(cast.patient.display_name).first.is_visible()
     assert page.get_by_role("contentinfo").get_by_text("not watched in real time").is_visible()
     fill_evening(page)
-    page.get_by_label("Or type the highest temperature today (°C)").fill("38.7")
+    page.get_by_label(temperature_label(cast.patient)).fill("38.7")
     # Fever follows the temperature bands, and says so.
     assert page.get_by_role("group", name="Fever").get_by_role("radio", name="2 Fever").is_checked()
     assert page.locator("#fever-derived").inner_text() == "Fever from the temperature: 2 (Fever)"
@@ -243,7 +262,7 @@ def test_the_diary_in_japanese(japanese_phone, cast):
     group = page.get_by_role("group", name="発熱")
     group.get_by_role("radio", name="0 熱なし").check()
     page.get_by_role("group", name="皮疹").get_by_role("radio", name="1 少しある").check()
-    page.get_by_label("または今日の最高体温を入力(°C)").fill("38.0")
+    page.get_by_label(temperature_label(cast.patient, "ja")).fill("38.0")
     assert group.get_by_role("radio", name="1 微熱").is_checked()
     assert "リアルタイム" in page.get_by_role("contentinfo").inner_text()
     snap(page, "carer-ja")
